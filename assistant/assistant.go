@@ -1,0 +1,409 @@
+package assistant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sportello/sportello"
+	"github.com/sportello/sportello/schede"
+)
+
+// Thresholds of the decision, on the confidence in [0,1].
+const (
+	answerThreshold  = 0.55
+	clarifyThreshold = 0.35
+	// maxQuestionBytes bounds the text analysed: the web layer limits
+	// messages, but Ask must stay fast on anything.
+	maxQuestionBytes = 4096
+	maxTerms         = 24
+	cueWeight        = 0.35
+	closeGrace       = 30 * time.Second
+)
+
+// Options configure an Assistant.
+type Options struct {
+	// Comune is the name used in replies, e.g. "Comune di Valdoria".
+	Comune string
+	// Stemmer defaults to SnowballItalian.
+	Stemmer Stemmer
+}
+
+// Assistant answers questions from the published schede of a Set. It is
+// safe for concurrent use, also while Load swaps in a new index.
+type Assistant struct {
+	analyzer *Analyzer
+	comune   string
+	cur      atomic.Pointer[index]
+}
+
+// New returns an Assistant with no schede; call Load before Ask.
+func New(opts Options) *Assistant {
+	if opts.Stemmer == nil {
+		opts.Stemmer = SnowballItalian{}
+	}
+	if opts.Comune == "" {
+		opts.Comune = "Comune"
+	}
+	return &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune}
+}
+
+// Analyzer returns the Italian analyzer the assistant uses.
+func (a *Assistant) Analyzer() *Analyzer { return a.analyzer }
+
+// Load builds the index of a set and swaps it in; questions in flight
+// finish on the previous one.
+func (a *Assistant) Load(set *schede.Set) error {
+	ix, err := buildIndex(a.analyzer, set)
+	if err != nil {
+		return err
+	}
+	if old := a.cur.Swap(ix); old != nil {
+		// Questions in flight may still be searching the old index.
+		time.AfterFunc(closeGrace, func() { old.bleve.Close() })
+	}
+	return nil
+}
+
+// qterm is one content word of a question with the stems that may stand
+// for it in the schede: itself, typo corrections, synonyms.
+type qterm struct {
+	stem   string
+	weight float64
+	idf    float64
+	cue    bool
+	alts   []alt
+}
+
+type alt struct {
+	stems  []string
+	weight float64
+}
+
+// Ask answers one question in the context of its conversation.
+func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answer, error) {
+	ix := a.cur.Load()
+	if ix == nil {
+		return Answer{}, errors.New("assistant: no schede loaded")
+	}
+	q := strings.TrimSpace(strings.ToValidUTF8(question, " "))
+	if q == "" {
+		return Answer{}, sportello.Errorf(sportello.EINVALID, "Scrivi la tua domanda nel riquadro.")
+	}
+	if len(q) > maxQuestionBytes {
+		cut := maxQuestionBytes
+		for cut > 0 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut]
+	}
+	words := a.analyzer.Words(q)
+	surfaces := make([]string, len(words))
+	for i, w := range words {
+		surfaces[i] = w.Surface
+	}
+	folded := strings.Join(surfaces, " ")
+
+	switch intent := a.analyzer.detectIntent(folded, words); intent {
+	case IntentPerson:
+		return Answer{Decision: DecisionHandoff, Reason: ReasonAskedPerson, Intent: intent, Confidence: 1,
+			Text: "Certo: ti metto in contatto con una persona dell'ufficio."}, nil
+	case IntentGreeting, IntentThanks, IntentGoodbye:
+		return Answer{Decision: DecisionSmallTalk, Intent: intent, Confidence: 1, Text: a.smallTalk(intent)}, nil
+	}
+
+	aspect, cues := detectAspect(folded)
+	ctxCard := -1
+	if i, ok := ix.byID[cc.CardID]; ok {
+		ctxCard = i
+	}
+	terms := a.terms(ix, words, cues)
+	content := 0
+	for _, t := range terms {
+		if !t.cue {
+			content++
+		}
+	}
+	if aspect == AspectNone && content <= 2 && ctxCard >= 0 {
+		aspect = cc.Aspect
+	}
+	if content == 0 && ctxCard >= 0 && aspect != AspectNone {
+		return a.answer(ix, ctxCard, aspect, terms, 0.9, true), nil
+	}
+	if len(terms) == 0 {
+		return Answer{Decision: DecisionHandoff, Reason: ReasonNotUnderstood,
+			Text: "Non ho capito la domanda: puoi scriverla con altre parole?"}, nil
+	}
+
+	var search []weighted
+	for _, t := range terms {
+		for _, al := range t.alts {
+			w := t.weight * al.weight / math.Sqrt(float64(len(al.stems)))
+			for _, s := range al.stems {
+				search = append(search, weighted{s, w})
+			}
+		}
+	}
+	best, _, err := ix.search(ctx, search)
+	if err != nil {
+		return Answer{}, fmt.Errorf("ask %q: %w", q, err)
+	}
+	ranked := make([]Ranked, 0, len(best))
+	for c, s := range best {
+		cov := ix.coverage(c, terms)
+		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: s * (0.3 + cov), Coverage: cov})
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].Score != ranked[j].Score {
+			return ranked[i].Score > ranked[j].Score
+		}
+		return ranked[i].CardID < ranked[j].CardID
+	})
+	if len(ranked) == 0 {
+		if ctxCard >= 0 && aspect != AspectNone {
+			return a.answer(ix, ctxCard, aspect, terms, 0.6, true), nil
+		}
+		return Answer{Decision: DecisionHandoff, Reason: ReasonNoMatch, Text: handoffText}, nil
+	}
+	top := ranked[0]
+	margin := 1.0
+	if len(ranked) > 1 {
+		margin = 1 - ranked[1].Score/top.Score
+	}
+	conf := top.Coverage * (0.7 + 0.3*margin)
+
+	// A follow-up that names an aspect, and no better card: stay on the
+	// card under discussion.
+	if ctxCard >= 0 && aspect != AspectNone && conf < answerThreshold {
+		if cov := ix.coverage(ctxCard, terms); cov >= top.Coverage*0.8 || content <= 1 {
+			ans := a.answer(ix, ctxCard, aspect, terms, math.Max(conf, 0.6), true)
+			ans.Ranked = ranked
+			return ans, nil
+		}
+	}
+
+	var ans Answer
+	switch {
+	case conf >= answerThreshold && !ambiguous(ranked):
+		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
+	case conf >= clarifyThreshold || ambiguous(ranked):
+		opts := clarifyOptions(ranked)
+		if len(opts) < 2 {
+			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
+			break
+		}
+		ans = Answer{Decision: DecisionClarify, Confidence: conf, Aspect: aspect,
+			Text: "La domanda può riguardare più servizi: quale ti interessa?"}
+		for _, r := range opts {
+			ans.Options = append(ans.Options, cardRef(ix.cards[ix.byID[r.CardID]].card))
+		}
+	default:
+		reason := ReasonLowConfidence
+		if top.Coverage < 0.2 {
+			reason = ReasonNoMatch
+		}
+		ans = Answer{Decision: DecisionHandoff, Reason: reason, Confidence: conf, Text: handoffText}
+	}
+	ans.Ranked = ranked
+	return ans, nil
+}
+
+const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune e preferisco non darti un'informazione sbagliata: ti metto in contatto con un operatore."
+
+// ambiguous reports whether the first two cards are too close to choose.
+func ambiguous(r []Ranked) bool {
+	return len(r) > 1 && r[1].Score >= 0.9*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage && r[0].Coverage >= clarifyThreshold
+}
+
+// clarifyOptions returns the two or three cards worth offering.
+func clarifyOptions(r []Ranked) []Ranked {
+	var out []Ranked
+	for i, x := range r {
+		if i >= 3 || x.Score < 0.6*r[0].Score || x.Coverage < clarifyThreshold*0.8 {
+			break
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// terms turns a question's words into weighted query terms with their
+// alternatives. cue words (those that revealed the aspect) weigh less:
+// "quanto costa" says which section, not which card.
+func (a *Assistant) terms(ix *index, words []Word, cues []string) []qterm {
+	cue := map[string]bool{}
+	for _, c := range cues {
+		cue[c] = true
+	}
+	var out []qterm
+	seen := map[string]int{}
+	var stems []string
+	var owners []int
+	for _, w := range words {
+		if w.Stem == "" || fillers[w.Surface] {
+			continue
+		}
+		if i, ok := seen[w.Stem]; ok {
+			if !cue[w.Surface] {
+				out[i].cue, out[i].weight = false, 1
+			}
+			stems = append(stems, w.Stem)
+			owners = append(owners, i)
+			continue
+		}
+		t := qterm{stem: w.Stem, weight: 1, idf: ix.idf(w.Stem)}
+		if cue[w.Surface] {
+			t.cue, t.weight = true, cueWeight
+		}
+		if ix.df[w.Stem] > 0 {
+			t.alts = append(t.alts, alt{stems: []string{w.Stem}, weight: 1})
+		} else {
+			for _, c := range ix.typos.correct(w.Stem) {
+				t.alts = append(t.alts, alt{stems: []string{c}, weight: 0.85})
+			}
+		}
+		seen[w.Stem] = len(out)
+		stems = append(stems, w.Stem)
+		owners = append(owners, len(out))
+		out = append(out, t)
+	}
+	// Synonym phrases found in the question bring in the group's others.
+	for _, g := range ix.groups {
+		for pi, p := range g.phrases {
+			at := findPhrase(stems, p)
+			if at < 0 {
+				continue
+			}
+			for oi, other := range g.phrases {
+				if oi == pi || !ix.knows(other) {
+					continue
+				}
+				for k := at; k < at+len(p); k++ {
+					t := &out[owners[k]]
+					t.alts = append(t.alts, alt{stems: other, weight: g.weight})
+				}
+			}
+		}
+	}
+	if len(out) > maxTerms {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].idf > out[j].idf })
+		out = out[:maxTerms]
+	}
+	return out
+}
+
+// knows reports whether every stem of a phrase is in the index.
+func (ix *index) knows(stems []string) bool {
+	for _, s := range stems {
+		if ix.df[s] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func findPhrase(stems, p []string) int {
+outer:
+	for i := 0; i+len(p) <= len(stems); i++ {
+		for j := range p {
+			if stems[i+j] != p[j] {
+				continue outer
+			}
+		}
+		return i
+	}
+	return -1
+}
+
+// coverage is the share of the question's meaning (idf-weighted) that a
+// card accounts for, each word counted by the strongest field it, a typo
+// correction or a synonym appears in.
+func (ix *index) coverage(card int, terms []qterm) float64 {
+	ci := ix.cards[card]
+	var got, total float64
+	for _, t := range terms {
+		w := t.weight * t.idf
+		total += w
+		best := 0.0
+		for _, al := range t.alts {
+			s := 0.0
+			for _, st := range al.stems {
+				s += ci.terms[st]
+			}
+			s = s / float64(len(al.stems)) * al.weight
+			best = math.Max(best, s)
+		}
+		got += w * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// answer builds the reply with the section of card that fits aspect and
+// the question's words.
+func (a *Assistant) answer(ix *index, card int, aspect Aspect, terms []qterm, conf float64, followUp bool) Answer {
+	ci := ix.cards[card]
+	c := ci.card
+	ref := cardRef(c)
+	ans := Answer{Decision: DecisionAnswer, Card: &ref, Summary: c.Summary, Confidence: round2(conf), Aspect: aspect, FollowUp: followUp}
+	if len(c.Sections) == 0 {
+		ans.Text = c.Summary
+		return ans
+	}
+	best, bestScore := 0, math.Inf(-1)
+	for s := range c.Sections {
+		score := 0.0
+		var total float64
+		for _, t := range terms {
+			if t.cue {
+				continue
+			}
+			total += t.idf
+			for _, al := range t.alts {
+				if ci.sections[s][al.stems[0]] > 0 {
+					score += t.idf
+					break
+				}
+			}
+		}
+		if total > 0 {
+			score /= total
+		}
+		switch {
+		case aspect != AspectNone && ci.aspects[s] == aspect:
+			score += 1
+		case aspect == AspectNone && ci.aspects[s] == AspectHow:
+			score += 0.35
+		case aspect == AspectNone && ci.aspects[s] == AspectAbout:
+			score += 0.25
+		}
+		if score > bestScore {
+			best, bestScore = s, score
+		}
+	}
+	sec := c.Sections[best]
+	ans.Section = &SectionRef{Heading: sec.Heading, Slug: sec.Slug, HTML: sec.HTML, Text: sec.Text}
+	ans.Text = sec.Text
+	return ans
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+func (a *Assistant) smallTalk(i Intent) string {
+	switch i {
+	case IntentGreeting:
+		return fmt.Sprintf("Buongiorno! Sono l'assistente virtuale del %s. Scrivimi pure la tua domanda, ad esempio: «come pago la TARI?»", a.comune)
+	case IntentThanks:
+		return "Prego! Se hai altre domande, sono qui."
+	default:
+		return "Arrivederci e buona giornata!"
+	}
+}

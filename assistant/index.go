@@ -1,0 +1,236 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sportello/sportello/schede"
+)
+
+// field is one indexed field of a section document. Boost weighs it in
+// bleve's BM25 ranking; strength says how much a match in it shows that a
+// card is about the word (a title word, yes; a word deep in the body,
+// much less: a CIE card may mention the passport only to say it is the
+// Questura's job).
+type field struct {
+	name     string
+	boost    float64
+	strength float64
+}
+
+var fields = []field{
+	{"title", 3.0, 1.0},
+	{"syn", 2.5, 1.0},
+	{"questions", 1.6, 0.9},
+	{"summary", 1.0, 0.65},
+	{"heading", 0.8, 0.45},
+	{"body", 0.7, 0.45},
+}
+
+const (
+	fTitle = iota
+	fSyn
+	fQuestions
+	fSummary
+	fHeading
+	fBody
+)
+
+// docRef points a bleve document back at its card and section.
+type docRef struct {
+	card    int
+	section int
+}
+
+// cardInfo is what the index knows about one published card.
+type cardInfo struct {
+	card *schede.Card
+	// terms maps each stem of the card to its strongest field strength.
+	terms map[string]float64
+	// sections holds the stems of each section (heading and body).
+	sections []map[string]int
+	aspects  []Aspect
+}
+
+// index is one immutable generation of the searchable schede. A new one
+// is built on every change and swapped in whole.
+type index struct {
+	bleve      bleve.Index
+	analyzer   *Analyzer
+	cards      []*cardInfo
+	byID       map[string]int
+	docs       []docRef
+	df         map[string]int
+	fieldTerms []map[string]bool
+	typos      *typoIndex
+	groups     []synGroup
+}
+
+func newIndexMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = bleveindex.BM25Scoring
+	m.DefaultAnalyzer = AnalyzerName
+	dm := bleve.NewDocumentStaticMapping()
+	for _, f := range fields {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = AnalyzerName
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = false
+		dm.AddFieldMappingsAt(f.name, fm)
+	}
+	m.DefaultMapping = dm
+	return m
+}
+
+// buildIndex indexes the published cards of a set.
+func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
+	idx, err := bleve.NewUsing("", newIndexMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create bleve index: %w", err)
+	}
+	ix := &index{
+		bleve:      idx,
+		analyzer:   a,
+		byID:       map[string]int{},
+		df:         map[string]int{},
+		fieldTerms: make([]map[string]bool, len(fields)),
+	}
+	for i := range ix.fieldTerms {
+		ix.fieldTerms[i] = map[string]bool{}
+	}
+	batch := idx.NewBatch()
+	for _, c := range set.Published() {
+		ci := &cardInfo{card: c, terms: map[string]float64{}}
+		cardIdx := len(ix.cards)
+		ix.byID[c.ID] = cardIdx
+		ix.cards = append(ix.cards, ci)
+		cardFields := map[int]string{
+			fTitle:     c.Title,
+			fSyn:       joinLines(c.Synonyms),
+			fQuestions: joinLines(c.Questions),
+			fSummary:   c.Description + "\n" + c.Summary,
+		}
+		for f, text := range cardFields {
+			ix.note(ci, f, text)
+		}
+		sections := c.Sections
+		if len(sections) == 0 {
+			sections = []schede.Section{{}}
+		}
+		for s, sec := range sections {
+			doc := map[string]any{}
+			for f, text := range cardFields {
+				doc[fields[f].name] = text
+			}
+			doc["heading"] = sec.Heading
+			doc["body"] = sec.Text
+			ix.note(ci, fHeading, sec.Heading)
+			ix.note(ci, fBody, sec.Text)
+			counts := map[string]int{}
+			for _, t := range a.Stems(sec.Heading + "\n" + sec.Text) {
+				counts[t]++
+			}
+			ci.sections = append(ci.sections, counts)
+			ci.aspects = append(ci.aspects, headingAspect(schede.Fold(sec.Heading)))
+			id := strconv.Itoa(len(ix.docs))
+			ix.docs = append(ix.docs, docRef{card: cardIdx, section: s})
+			if err := batch.Index(id, doc); err != nil {
+				return nil, fmt.Errorf("index %s: %w", c.Path, err)
+			}
+		}
+		for t := range ci.terms {
+			ix.df[t]++
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	ix.typos = newTypoIndex(ix.df)
+	ix.groups = compileGroups(a, thesaurus, 0.5)
+	ix.groups = append(ix.groups, compileGroups(a, set.Synonyms, 0.8)...)
+	return ix, nil
+}
+
+// note records the stems of one field of a card.
+func (ix *index) note(ci *cardInfo, f int, text string) {
+	for _, t := range ix.analyzer.Stems(text) {
+		ix.fieldTerms[f][t] = true
+		if fields[f].strength > ci.terms[t] {
+			ci.terms[t] = fields[f].strength
+		}
+	}
+}
+
+func joinLines(ss []string) string {
+	out := ""
+	for _, s := range ss {
+		out += s + "\n"
+	}
+	return out
+}
+
+// idf is the inverse card frequency of a stem (BM25's form); unknown
+// stems get the highest value, as the rarest possible word.
+func (ix *index) idf(t string) float64 {
+	n := float64(len(ix.cards))
+	df := float64(ix.df[t])
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// weighted is a stem to search with its weight in the question.
+type weighted struct {
+	term   string
+	weight float64
+}
+
+// search runs the BM25 query and returns the best section score of each
+// card that matched, and the scores of its sections.
+func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64, map[int]map[int]float64, error) {
+	dq := bleve.NewDisjunctionQuery()
+	for _, t := range terms {
+		for f, fd := range fields {
+			if !ix.fieldTerms[f][t.term] {
+				continue
+			}
+			tq := bleve.NewTermQuery(t.term)
+			tq.SetField(fd.name)
+			tq.SetBoost(fd.boost * t.weight)
+			dq.AddQuery(tq)
+		}
+	}
+	if len(dq.Disjuncts) == 0 {
+		return nil, nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(query.Query(dq), 80, 0, false)
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bleve search: %w", err)
+	}
+	best := map[int]float64{}
+	secs := map[int]map[int]float64{}
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil || n >= len(ix.docs) {
+			continue
+		}
+		ref := ix.docs[n]
+		if h.Score > best[ref.card] {
+			best[ref.card] = h.Score
+		}
+		if secs[ref.card] == nil {
+			secs[ref.card] = map[int]float64{}
+		}
+		secs[ref.card][ref.section] = h.Score
+	}
+	return best, secs, nil
+}

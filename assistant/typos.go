@@ -1,0 +1,162 @@
+package assistant
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// typoIndex finds the index stems one typo away from a stem that the
+// index does not know: a symmetric-deletion dictionary (every stem with
+// one letter deleted) plus a key with doubled letters collapsed, the most
+// common Italian misspelling ("carabile", "tarri").
+//
+// Only unknown stems are corrected, the first letter must agree and the
+// stem must have at least minTypoLen letters: a real word of the schede
+// is never bent into another, and short words are left alone.
+type typoIndex struct {
+	df      map[string]int
+	deletes map[string][]string
+	squash  map[string][]string
+}
+
+const minTypoLen = 4
+
+func newTypoIndex(df map[string]int) *typoIndex {
+	ti := &typoIndex{df: df, deletes: map[string][]string{}, squash: map[string][]string{}}
+	for t := range df {
+		if utf8.RuneCountInString(t) < minTypoLen {
+			continue
+		}
+		for _, d := range deletions(t) {
+			ti.deletes[d] = append(ti.deletes[d], t)
+		}
+		k := squashDoubles(t)
+		ti.squash[k] = append(ti.squash[k], t)
+	}
+	return ti
+}
+
+// correct returns up to two known stems for an unknown one, most frequent
+// first.
+func (ti *typoIndex) correct(t string) []string {
+	if utf8.RuneCountInString(t) < minTypoLen {
+		return nil
+	}
+	found := map[string]bool{}
+	for _, c := range ti.squash[squashDoubles(t)] {
+		found[c] = true
+	}
+	if len(found) == 0 {
+		if _, ok := ti.df[t]; ok {
+			return nil
+		}
+		for _, d := range append(deletions(t), t) {
+			if _, ok := ti.df[d]; ok && utf8.RuneCountInString(d) >= minTypoLen {
+				found[d] = true
+			}
+			for _, c := range ti.deletes[d] {
+				found[c] = true
+			}
+		}
+	}
+	var out []string
+	for c := range found {
+		if c != t && sameFirst(c, t) && osaDistance(c, t) <= 1+boolInt(squashDoubles(c) == squashDoubles(t)) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if ti.df[out[i]] != ti.df[out[j]] {
+			return ti.df[out[i]] > ti.df[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	if len(out) > 2 {
+		out = out[:2]
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 8 // any number of doubled letters
+	}
+	return 0
+}
+
+func sameFirst(a, b string) bool {
+	ra, _ := utf8.DecodeRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	return ra == rb
+}
+
+func deletions(t string) []string {
+	rs := []rune(t)
+	out := make([]string, 0, len(rs))
+	for i := range rs {
+		out = append(out, string(rs[:i])+string(rs[i+1:]))
+	}
+	return out
+}
+
+func squashDoubles(t string) string {
+	rs := []rune(t)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if i > 0 && rs[i-1] == r {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// osaDistance is the optimal string alignment distance: Levenshtein plus
+// the swap of two adjacent letters ("iscirzione").
+func osaDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	d := make([][]int, n+1)
+	for i := range d {
+		d[i] = make([]int, m+1)
+		d[i][0] = i
+	}
+	for j := 0; j <= m; j++ {
+		d[0][j] = j
+	}
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[n][m]
+}
+
+// synGroup is a group of phrases, each as stems, that mean the same.
+type synGroup struct {
+	phrases [][]string
+	weight  float64
+}
+
+func compileGroups(a *Analyzer, groups [][]string, weight float64) []synGroup {
+	var out []synGroup
+	for _, g := range groups {
+		sg := synGroup{weight: weight}
+		for _, p := range g {
+			if stems := a.Stems(p); len(stems) > 0 {
+				sg.phrases = append(sg.phrases, stems)
+			}
+		}
+		if len(sg.phrases) > 1 {
+			out = append(out, sg)
+		}
+	}
+	return out
+}
