@@ -211,6 +211,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		ans = Answer{Decision: DecisionHandoff, Reason: reason, Confidence: conf, Text: handoffText}
 	}
 	ans.Ranked = ranked
+	ans.Confidence = round2(ans.Confidence)
 	return ans, nil
 }
 
@@ -406,4 +407,28 @@ func (a *Assistant) smallTalk(i Intent) string {
 	default:
 		return "Arrivederci e buona giornata!"
 	}
+}
+
+// FromCard answers from a given card: the citizen picked it among the
+// options of a clarify. The section follows the question's aspect, or the
+// one asked about before.
+func (a *Assistant) FromCard(ctx context.Context, cardID, question string, cc Context) (Answer, error) {
+	ix := a.cur.Load()
+	if ix == nil {
+		return Answer{}, errors.New("assistant: no schede loaded")
+	}
+	card, ok := ix.byID[cardID]
+	if !ok {
+		return Answer{}, sportello.Errorf(sportello.ENOTFOUND, "Questa scheda non è più disponibile.")
+	}
+	words := a.analyzer.Words(question)
+	var surfaces []string
+	for _, w := range words {
+		surfaces = append(surfaces, w.Surface)
+	}
+	aspect, cues := detectAspect(strings.Join(surfaces, " "))
+	if aspect == AspectNone {
+		aspect = cc.Aspect
+	}
+	return a.answer(ix, card, aspect, a.terms(ix, words, cues), 1, false), nil
 }

@@ -1,0 +1,251 @@
+package assistant
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sportello/sportello"
+	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/schede"
+)
+
+func demoSet(tb testing.TB) *schede.Set {
+	tb.Helper()
+	set, problems, err := schede.NewLoader(demo.Schede()).Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if schede.HasErrors(problems) {
+		tb.Fatalf("demo schede have errors: %v", problems)
+	}
+	return set
+}
+
+func demoAssistant(tb testing.TB) (*Assistant, []Question) {
+	tb.Helper()
+	a := New(Options{Comune: demo.Comune})
+	if err := a.Load(demoSet(tb)); err != nil {
+		tb.Fatal(err)
+	}
+	qs, errs := ReadQuestions(bytes.NewReader(demo.Domande), "domande.tsv")
+	if len(errs) > 0 {
+		tb.Fatalf("question file: %v", errs)
+	}
+	return a, qs
+}
+
+// TestDemoQuestionSetMeetsTheBar keeps answer quality from regressing
+// silently: it fails below the issue's bars on the demo question set.
+func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
+	a, qs := demoAssistant(t)
+	if len(qs) < 300 {
+		t.Fatalf("question set has %d questions, want at least 300", len(qs))
+	}
+	rep, err := Evaluate(context.Background(), a, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, all, out := float64(rep.InScope), float64(rep.Total), float64(rep.OutOfScope)
+	bars := []struct {
+		name string
+		got  float64
+		ok   func(float64) bool
+		bar  string
+	}{
+		{"in-scope answered right", float64(rep.AnsweredRight) / in, func(v float64) bool { return v >= 0.85 }, ">= 0.85"},
+		{"in-scope answered or clarified right", float64(rep.AnsweredRight+rep.ClarifiedRight) / in, func(v float64) bool { return v >= 0.92 }, ">= 0.92"},
+		{"answered wrong, of all", float64(rep.AnsweredWrong) / all, func(v float64) bool { return v <= 0.02 }, "<= 0.02"},
+		{"out-of-scope handed off", float64(rep.HandoffRight) / out, func(v float64) bool { return v >= 0.90 }, ">= 0.90"},
+	}
+	for _, b := range bars {
+		t.Logf("%s: %.3f (bar %s)", b.name, b.got, b.bar)
+		if !b.ok(b.got) {
+			t.Errorf("%s: %.3f, bar %s", b.name, b.got, b.bar)
+		}
+	}
+	if t.Failed() {
+		for _, r := range rep.Results {
+			if !r.Right {
+				t.Logf("%-8s got %-26s %v want %-26s %.2f %s", r.Outcome, r.Scheda, r.Options, r.Expected, r.Confidence, r.Question)
+			}
+		}
+	}
+}
+
+func TestAskDecisions(t *testing.T) {
+	a, _ := demoAssistant(t)
+	tests := []struct {
+		name     string
+		question string
+		ctx      Context
+		decision Decision
+		reason   Reason
+		card     string // for answers
+		aspect   Aspect
+	}{
+		{"greeting", "Buongiorno!", Context{}, DecisionSmallTalk, "", "", ""},
+		{"thanks", "grazie mille, gentilissimi", Context{}, DecisionSmallTalk, "", "", ""},
+		{"goodbye", "arrivederci", Context{}, DecisionSmallTalk, "", "", ""},
+		{"asks for an operator", "voglio parlare con un operatore", Context{}, DecisionHandoff, ReasonAskedPerson, "", ""},
+		{"asks for a real person", "mi passi una persona vera per favore", Context{}, DecisionHandoff, ReasonAskedPerson, "", ""},
+		{"out of scope: passport", "come faccio a rinnovare il passaporto?", Context{}, DecisionHandoff, "", "", ""},
+		{"out of scope: bus", "a che ora passa il 23 per firenze", Context{}, DecisionHandoff, "", "", ""},
+		{"gibberish", "asdfgh qwerty", Context{}, DecisionHandoff, "", "", ""},
+		{"only emoji", "😀😀 ???", Context{}, DecisionHandoff, ReasonNotUnderstood, "", ""},
+		{"typo tarri", "come si paga la tarri", Context{}, DecisionAnswer, "", "tari-pagamento", ""},
+		{"typo carabile", "passo carabile", Context{}, DecisionAnswer, "", "passo-carrabile", ""},
+		{"typo residensa", "cambio di residensa da milano", Context{}, DecisionAnswer, "", "cambio-residenza", ""},
+		{"no accents", "quanto costa la carta di identita", Context{}, DecisionAnswer, "", "carta-identita-elettronica", AspectCost},
+		{"follow-up cost", "e quanto costa?", Context{CardID: "carta-identita-elettronica"}, DecisionAnswer, "", "carta-identita-elettronica", AspectCost},
+		{"follow-up documents", "che documenti servono?", Context{CardID: "cambio-residenza"}, DecisionAnswer, "", "cambio-residenza", AspectDocuments},
+		{"follow-up deadline", "fino a quando?", Context{CardID: "albo-scrutatori"}, DecisionAnswer, "", "albo-scrutatori", AspectTime},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := a.Ask(context.Background(), tt.question, tt.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Decision != tt.decision {
+				t.Fatalf("decision: got %s (%+v), want %s", got.Decision, got.Card, tt.decision)
+			}
+			if tt.reason != "" && got.Reason != tt.reason {
+				t.Errorf("reason: got %s, want %s", got.Reason, tt.reason)
+			}
+			if tt.card != "" && (got.Card == nil || got.Card.ID != tt.card) {
+				t.Errorf("card: got %+v, want %s", got.Card, tt.card)
+			}
+			if tt.aspect != "" {
+				if got.Section == nil || headingAspect(schede.Fold(got.Section.Heading)) != tt.aspect {
+					t.Errorf("section: got %+v, want aspect %s", got.Section, tt.aspect)
+				}
+			}
+			if got.Confidence < 0 || got.Confidence > 1 {
+				t.Errorf("confidence %v out of [0,1]", got.Confidence)
+			}
+			if got.Text == "" {
+				t.Error("empty reply text")
+			}
+		})
+	}
+}
+
+func TestAskClarifiesAmbiguousQuestions(t *testing.T) {
+	a, _ := demoAssistant(t)
+	got, err := a.Ask(context.Background(), "tari", Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Decision != DecisionClarify || len(got.Options) < 2 || len(got.Options) > 3 {
+		t.Fatalf("got %s with %d options, want clarify with 2-3", got.Decision, len(got.Options))
+	}
+	for _, o := range got.Options {
+		if !strings.HasPrefix(o.ID, "tari-") {
+			t.Errorf("option %s is not a TARI card", o.ID)
+		}
+	}
+}
+
+func TestAskBadInput(t *testing.T) {
+	a, _ := demoAssistant(t)
+	tests := []struct {
+		name     string
+		question string
+		invalid  bool
+	}{
+		{"empty", "", true},
+		{"whitespace only", " \t\n ", true},
+		{"100 KB", strings.Repeat("tassa rifiuti ", 8000), false},
+		{"invalid utf-8", "tari \xff\xfe pagamento", false},
+		{"punctuation only", "?!?!...", false},
+		{"sql injection", "'; DROP TABLE schede; --", false},
+		{"html injection", `<img src=x onerror=alert(1)>`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := a.Ask(context.Background(), tt.question, Context{})
+			if tt.invalid {
+				if sportello.ErrorCode(err) != sportello.EINVALID {
+					t.Fatalf("got err %v, want invalid", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Decision == DecisionAnswer && strings.Contains(tt.question, "<img") {
+				t.Errorf("answered an injection string with %s", got.Card.ID)
+			}
+		})
+	}
+}
+
+// TestAskWhileReloading runs questions while the index is rebuilt; the
+// race detector checks the swap.
+func TestAskWhileReloading(t *testing.T) {
+	a, qs := demoAssistant(t)
+	set := demoSet(t)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				if _, err := a.Ask(context.Background(), qs[(g*40+i)%len(qs)].Text, Context{}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	for i := 0; i < 3; i++ {
+		if err := a.Load(set); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+}
+
+func TestTypoCorrectionLeavesRealWordsAlone(t *testing.T) {
+	ti := newTypoIndex(map[string]int{"tar": 3, "carrabil": 2, "resident": 4, "pension": 1, "passaport": 0, "rett": 2})
+	tests := []struct {
+		stem string
+		want string
+	}{
+		{"carabil", "carrabil"},
+		{"residens", "resident"},
+		{"resident", ""}, // known: never corrected
+		{"rettt", "rett"},
+		{"tor", ""},      // too short to correct
+		{"bollett", ""},  // nothing near
+		{"zesident", ""}, // first letter must agree
+	}
+	for _, tt := range tests {
+		got := strings.Join(ti.correct(tt.stem), ",")
+		if got != tt.want {
+			t.Errorf("correct(%q): got %q, want %q", tt.stem, got, tt.want)
+		}
+	}
+}
+
+func FuzzAsk(f *testing.F) {
+	for _, s := range []string{"tari", "e quanto costa?", "\xff", "😀", "voglio un operatore", strings.Repeat("a ", 3000), "l'l'l'l'"} {
+		f.Add(s)
+	}
+	a, _ := demoAssistant(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		ans, err := a.Ask(context.Background(), q, Context{CardID: "tari-pagamento"})
+		if err != nil {
+			if sportello.ErrorCode(err) != sportello.EINVALID {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if ans.Decision == DecisionAnswer && (ans.Card == nil || ans.Section == nil && ans.Text == "") {
+			t.Fatalf("answer without card or text: %+v", ans)
+		}
+	})
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/web"
+)
+
+// Config is the whole configuration: defaults in code (DefaultConfig),
+// then an optional YAML file, then SPORTELLO_* environment variables.
+type Config struct {
+	// Addr is the listen address (SPORTELLO_ADDR).
+	Addr string `yaml:"addr"`
+	// Data is the data folder (SPORTELLO_DATA).
+	Data string `yaml:"data"`
+	// Schede is the schede folder; empty serves the embedded demo comune
+	// (SPORTELLO_SCHEDE).
+	Schede string `yaml:"schede"`
+	// LogLevel is debug, info, warn or error (SPORTELLO_LOG_LEVEL).
+	LogLevel string `yaml:"log_level"`
+	// RetentionDays: conversations untouched for longer are deleted.
+	RetentionDays int `yaml:"retention_days"`
+	// TrustProxy takes client IPs from X-Forwarded-For.
+	TrustProxy bool         `yaml:"trust_proxy"`
+	Comune     ComuneConfig `yaml:"comune"`
+	Limits     LimitsConfig `yaml:"limits"`
+}
+
+// ComuneConfig describes the comune the deployment serves.
+type ComuneConfig struct {
+	Name          string            `yaml:"name"`
+	PortalURL     string            `yaml:"portal_url"`
+	PortalOrigins []string          `yaml:"portal_origins"`
+	Widget        web.WidgetOptions `yaml:"widget"`
+}
+
+// LimitsConfig are the citizens' rate limits, per minute.
+type LimitsConfig struct {
+	MessagesPerConversation int `yaml:"messages_per_conversation"`
+	MessagesPerIP           int `yaml:"messages_per_ip"`
+	ConversationsPerIP      int `yaml:"conversations_per_ip"`
+}
+
+// DefaultConfig runs the demo comune on :8080 with data in ./data.
+func DefaultConfig() Config {
+	return Config{
+		Addr:          ":8080",
+		Data:          "./data",
+		LogLevel:      "info",
+		RetentionDays: 365,
+		Comune: ComuneConfig{
+			Name:      demo.Comune,
+			PortalURL: "https://www.comune.valdoria.example.it",
+			Widget: web.WidgetOptions{
+				Title:      "Ti serve un aiuto?",
+				Color:      "#0066CC",
+				PrivacyURL: "https://www.comune.valdoria.example.it/privacy",
+			},
+		},
+		Limits: LimitsConfig{MessagesPerConversation: 20, MessagesPerIP: 60, ConversationsPerIP: 10},
+	}
+}
+
+// LoadConfig builds the configuration from a file (may be "") and the
+// environment. Errors name the file and what is wrong, in Italian: the
+// comune's IT reads them.
+func LoadConfig(file string, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	if file == "" {
+		file = getenv("SPORTELLO_CONFIG")
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, fmt.Errorf("impossibile leggere il file di configurazione: %v", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && err.Error() != "EOF" {
+			return cfg, fmt.Errorf("configurazione %s non valida: %v", file, err)
+		}
+	}
+	env := []struct {
+		name string
+		dst  *string
+	}{
+		{"SPORTELLO_ADDR", &cfg.Addr},
+		{"SPORTELLO_DATA", &cfg.Data},
+		{"SPORTELLO_SCHEDE", &cfg.Schede},
+		{"SPORTELLO_LOG_LEVEL", &cfg.LogLevel},
+		{"SPORTELLO_COMUNE", &cfg.Comune.Name},
+	}
+	for _, e := range env {
+		if v := getenv(e.name); v != "" {
+			*e.dst = v
+		}
+	}
+	if v := getenv("SPORTELLO_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return cfg, fmt.Errorf("SPORTELLO_RETENTION_DAYS=%q non è un numero di giorni", v)
+		}
+		cfg.RetentionDays = n
+	}
+	if v := getenv("SPORTELLO_PORTAL_ORIGINS"); v != "" {
+		cfg.Comune.PortalOrigins = strings.Split(v, ",")
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks the values a person may have got wrong.
+func (c Config) Validate() error {
+	var errs []string
+	if c.Addr == "" {
+		errs = append(errs, "addr è vuoto")
+	}
+	if c.Data == "" {
+		errs = append(errs, "data è vuoto")
+	}
+	if c.RetentionDays < 1 {
+		errs = append(errs, "retention_days deve essere almeno 1")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Sprintf("log_level %q non valido: usa debug, info, warn o error", c.LogLevel))
+	}
+	for _, o := range c.Comune.PortalOrigins {
+		if !strings.HasPrefix(o, "https://") && !strings.HasPrefix(o, "http://") || strings.Count(o, "/") != 2 {
+			errs = append(errs, fmt.Sprintf("portal_origins: %q non è un'origine come https://www.comune.example.it", o))
+		}
+	}
+	if c.Limits.MessagesPerConversation < 1 || c.Limits.MessagesPerIP < 1 || c.Limits.ConversationsPerIP < 1 {
+		errs = append(errs, "i limiti (limits) devono essere numeri positivi")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("configurazione non valida: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+// Command sportello is the URP assistant of a comune: the server, and the
+// tools to check schede, ask questions and evaluate answers.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Uso: sportello <comando> [opzioni]
+
+Comandi:
+  serve [--config FILE]                  avvia il server (predefinito: il comune demo su :8080)
+  check [CARTELLA]                       controlla una cartella di schede (senza cartella: il comune demo)
+  ask [--schede DIR] [--json] "domanda"  chiede all'assistente e stampa la risposta
+  eval [--schede DIR] [--domande FILE.tsv] [--json]
+                                         valuta l'assistente su un file di domande
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command line and returns the exit code: 0 done, 1 the
+// command found problems (bad schede, failed evaluation), 2 bad usage.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
+	case "ask":
+		return runAsk(ctx, args[1:], stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "comando sconosciuto %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sportello/sportello/assistant"
+	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/schede"
+	"github.com/sportello/sportello/web"
+)
+
+// Main is the running program: built from a Config, started by Run,
+// stopped by Close. End-to-end tests run it on a temp dir and port :0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	store     *handoff.Store
+	assistant *assistant.Assistant
+	cards     atomic.Pointer[schede.Set]
+	server    *web.Server
+	listener  net.Listener
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	served    chan error
+}
+
+// NewMain returns a Main with a logger writing JSON to w.
+func NewMain(cfg Config, w io.Writer) *Main {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return &Main{Config: cfg, Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))}
+}
+
+// Run opens the store, loads the schede, starts the background jobs and
+// the HTTP server, and returns once it is accepting connections.
+func (m *Main) Run(ctx context.Context) error {
+	start := time.Now()
+	if err := os.MkdirAll(m.Config.Data, 0o750); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	store, err := handoff.Open(filepath.Join(m.Config.Data, "sportello.db"))
+	if err != nil {
+		return err
+	}
+	m.store = store
+	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name})
+	bg, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	if err := m.loadSchede(bg); err != nil {
+		return err
+	}
+	m.server, err = web.New(web.Options{
+		Comune:                        m.Config.Comune.Name,
+		PortalOrigins:                 m.Config.Comune.PortalOrigins,
+		Widget:                        m.Config.Comune.Widget,
+		TrustProxy:                    m.Config.TrustProxy,
+		MessagesPerMinuteConversation: m.Config.Limits.MessagesPerConversation,
+		MessagesPerMinuteIP:           m.Config.Limits.MessagesPerIP,
+		ConversationsPerMinuteIP:      m.Config.Limits.ConversationsPerIP,
+	}, web.Deps{
+		Store:     store,
+		Hub:       handoff.NewHub(),
+		Assistant: m.assistant,
+		Cards:     m.cards.Load,
+		Logger:    m.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.Serve(m.listener) }()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.retention(bg)
+	}()
+	m.Logger.Info("sportello ready", "addr", m.listener.Addr().String(), "comune", m.Config.Comune.Name,
+		"schede", len(m.cards.Load().Published()), "startup_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port :0).
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// loadSchede loads the embedded demo or a folder, which is then watched.
+func (m *Main) loadSchede(ctx context.Context) error {
+	onLoad := func(set *schede.Set, _ []schede.Problem) {
+		if err := m.assistant.Load(set); err != nil {
+			m.Logger.Error("index schede", "err", err)
+			return
+		}
+		m.cards.Store(set)
+	}
+	if m.Config.Schede == "" {
+		set, problems, err := schede.NewLoader(demo.Schede()).Load()
+		if err != nil {
+			return err
+		}
+		if schede.HasErrors(problems) {
+			return fmt.Errorf("embedded demo schede are invalid: %v", problems[0])
+		}
+		onLoad(set, problems)
+		return nil
+	}
+	if fi, err := os.Stat(m.Config.Schede); err != nil || !fi.IsDir() {
+		return fmt.Errorf("la cartella delle schede %q non esiste o non è una cartella", m.Config.Schede)
+	}
+	w := schede.NewWatcher(m.Config.Schede, m.Logger, onLoad)
+	if err := w.Load(); err != nil {
+		return err
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		w.Run(ctx)
+	}()
+	return nil
+}
+
+// retention deletes old conversations now and then every hour.
+func (m *Main) retention(ctx context.Context) {
+	for {
+		cutoff := time.Now().AddDate(0, 0, -m.Config.RetentionDays)
+		if n, err := m.store.DeleteBefore(ctx, cutoff); err != nil {
+			m.Logger.Error("retention", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("retention: conversations deleted", "count", n, "before", cutoff)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// Close stops the server (finishing requests in flight), the background
+// jobs, and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.server.Shutdown(ctx))
+		cancel()
+		errs = append(errs, <-m.served)
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("config", "", "file di configurazione YAML (o SPORTELLO_CONFIG)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "uso: sportello serve [--config FILE]")
+		return 2
+	}
+	cfg, err := LoadConfig(*file, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	m := NewMain(cfg, stdout)
+	if err := m.Run(ctx); err != nil {
+		m.Logger.Error("start", "err", err)
+		m.Close()
+		return 1
+	}
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down")
+	case err := <-m.served:
+		m.served <- err
+		m.Logger.Error("server stopped", "err", err)
+	}
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shutdown", "err", err)
+		return 1
+	}
+	m.Logger.Info("stopped cleanly")
+	return 0
+}

@@ -1,0 +1,88 @@
+package handoff
+
+import "sync"
+
+// Event is pushed to a conversation's live listeners: a new message, or
+// something happening around it (an operator joined, typing, queue
+// position).
+type Event struct {
+	Type    string   `json:"type"` // "message" or "event"
+	Message *Message `json:"message,omitempty"`
+	Event   *Notice  `json:"event,omitempty"`
+}
+
+// Notice is a non-message event.
+type Notice struct {
+	Kind     string `json:"kind"`
+	Text     string `json:"text,omitempty"`
+	Position int    `json:"position,omitempty"`
+}
+
+// Hub fans events out to the listeners of each conversation. A listener
+// too slow to keep up is dropped (its channel closed): it reconnects and
+// resumes from its last seq, so nothing is lost.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[string]map[*Subscription]struct{}
+}
+
+// Subscription receives a conversation's events on C.
+type Subscription struct {
+	C      chan Event
+	convID string
+	closed bool
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub { return &Hub{subs: map[string]map[*Subscription]struct{}{}} }
+
+// Subscribe starts listening to a conversation.
+func (h *Hub) Subscribe(convID string) *Subscription {
+	s := &Subscription{C: make(chan Event, 32), convID: convID}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs[convID] == nil {
+		h.subs[convID] = map[*Subscription]struct{}{}
+	}
+	h.subs[convID][s] = struct{}{}
+	return s
+}
+
+// Unsubscribe stops a subscription; it is safe to call twice.
+func (h *Hub) Unsubscribe(s *Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.drop(s)
+}
+
+func (h *Hub) drop(s *Subscription) {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	close(s.C)
+	delete(h.subs[s.convID], s)
+	if len(h.subs[s.convID]) == 0 {
+		delete(h.subs, s.convID)
+	}
+}
+
+// Publish sends an event to every listener of a conversation.
+func (h *Hub) Publish(convID string, e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs[convID] {
+		select {
+		case s.C <- e:
+		default:
+			h.drop(s)
+		}
+	}
+}
+
+// Listeners returns how many listeners a conversation has.
+func (h *Hub) Listeners(convID string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs[convID])
+}

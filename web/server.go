@@ -1,0 +1,187 @@
+// Package web is Sportello's HTTP face: the citizen API and WebSocket,
+// the embeddable widget, the demo portal page. Handlers are methods on
+// Server; routes are in one table (routes.go); errors are mapped to HTTP
+// statuses in one place (errors.go).
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/sportello/sportello/assistant"
+	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/schede"
+)
+
+// Options is the part of the configuration the web layer needs.
+type Options struct {
+	Comune string
+	// PortalOrigins may embed the widget from another origin (CORS and
+	// WebSocket origin check), e.g. "https://www.comune.example.it".
+	PortalOrigins []string
+	Widget        WidgetOptions
+	// TrustProxy takes the client IP from X-Forwarded-For (behind a
+	// reverse proxy). Off, the connection's address is used.
+	TrustProxy bool
+	// Per-minute limits of citizen messages.
+	MessagesPerMinuteConversation int
+	MessagesPerMinuteIP           int
+	ConversationsPerMinuteIP      int
+}
+
+// WidgetOptions are the texts and colour the widget shows.
+type WidgetOptions struct {
+	Title      string `json:"title" yaml:"title"`
+	Color      string `json:"color" yaml:"color"`
+	Welcome    string `json:"welcome" yaml:"welcome"`
+	PrivacyURL string `json:"privacy_url" yaml:"privacy_url"`
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	echo      *echo.Echo
+	opts      Options
+	log       *slog.Logger
+	store     *handoff.Store
+	chat      *handoff.Chat
+	hub       *handoff.Hub
+	assistant *assistant.Assistant
+	cards     func() *schede.Set
+	assets    *assets
+	portal    *template.Template
+
+	convLimit   *limiter
+	ipLimit     *limiter
+	createLimit *limiter
+	httpServer  *http.Server
+	// stopping is closed by Shutdown to end WebSockets, which the HTTP
+	// server's own shutdown does not wait for.
+	stopping chan struct{}
+	stopOnce sync.Once
+}
+
+// Deps are the domain services the server works with.
+type Deps struct {
+	Store     *handoff.Store
+	Hub       *handoff.Hub
+	Assistant *assistant.Assistant
+	// Cards returns the current schede, for the portal page.
+	Cards  func() *schede.Set
+	Logger *slog.Logger
+}
+
+// New builds the server: templates parsed and assets hashed once here.
+func New(opts Options, deps Deps) (*Server, error) {
+	if opts.MessagesPerMinuteConversation == 0 {
+		opts.MessagesPerMinuteConversation = 20
+	}
+	if opts.MessagesPerMinuteIP == 0 {
+		opts.MessagesPerMinuteIP = 60
+	}
+	if opts.ConversationsPerMinuteIP == 0 {
+		opts.ConversationsPerMinuteIP = 10
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	portal, err := template.ParseFS(templateFS, "templates/portal.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		echo:        echo.New(),
+		opts:        opts,
+		log:         deps.Logger,
+		store:       deps.Store,
+		hub:         deps.Hub,
+		assistant:   deps.Assistant,
+		cards:       deps.Cards,
+		assets:      a,
+		portal:      portal,
+		convLimit:   newLimiter(opts.MessagesPerMinuteConversation),
+		ipLimit:     newLimiter(opts.MessagesPerMinuteIP),
+		createLimit: newLimiter(opts.ConversationsPerMinuteIP),
+		stopping:    make(chan struct{}),
+	}
+	s.chat = &handoff.Chat{Store: deps.Store, Hub: deps.Hub, Answerer: &answerer{a: deps.Assistant}}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if opts.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	e.Use(middleware.Recover())
+	e.Use(s.logRequests)
+	e.Use(securityHeaders)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the server as an http.Handler (for tests).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.httpServer = &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	err := s.httpServer.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for requests in flight.
+// WebSockets are told the server is going away.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
+	if s.httpServer == nil {
+		return nil
+	}
+	return s.httpServer.Shutdown(ctx)
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "path", c.Path(),
+			"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		return nil
+	}
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'")
+		return next(c)
+	}
+}
