@@ -197,4 +197,3 @@ func TestValidateText(t *testing.T) {
 		}
 	}
 }
-
