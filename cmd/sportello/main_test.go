@@ -83,7 +83,9 @@ func TestConfigFileAndEnvironment(t *testing.T) {
 }
 
 // buildBinary compiles the real sportello binary once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t *testing.T) string { return buildBinaryB(t) }
+
+func buildBinaryB(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "sportello")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -94,7 +96,9 @@ func buildBinary(t *testing.T) string {
 }
 
 // startBinary runs `sportello serve` on a free port and waits for it.
-func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
+func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) { return startBinaryB(t, bin, data) }
+
+func startBinaryB(t testing.TB, bin, data string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "SPORTELLO_ADDR=127.0.0.1:0", "SPORTELLO_DATA="+data)
