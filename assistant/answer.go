@@ -67,6 +67,8 @@ type Answer struct {
 	// already under discussion.
 	FollowUp bool     `json:"follow_up,omitempty"`
 	Ranked   []Ranked `json:"-"`
+
+	features [nFeatures]float64
 }
 
 // Context is what the assistant remembers of a conversation between two

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -17,8 +18,8 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.55
-	clarifyThreshold = 0.35
+	answerThreshold  = 0.7
+	clarifyThreshold = 0.5
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
@@ -86,6 +87,17 @@ type alt struct {
 	weight float64
 }
 
+// addAlt adds an alternative, or raises the weight of the same one.
+func (t *qterm) addAlt(stems []string, weight float64) {
+	for i := range t.alts {
+		if slices.Equal(t.alts[i].stems, stems) {
+			t.alts[i].weight = max(t.alts[i].weight, weight)
+			return
+		}
+	}
+	t.alts = append(t.alts, alt{stems: stems, weight: weight})
+}
+
 // Ask answers one question in the context of its conversation.
 func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answer, error) {
 	ix := a.cur.Load()
@@ -118,12 +130,12 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		return Answer{Decision: DecisionSmallTalk, Intent: intent, Confidence: 1, Text: a.smallTalk(intent)}, nil
 	}
 
-	aspect, cues := detectAspect(folded)
+	aspect, _ := detectAspect(folded)
 	ctxCard := -1
 	if i, ok := ix.byID[cc.CardID]; ok {
 		ctxCard = i
 	}
-	terms := a.terms(ix, words, cues)
+	terms := a.terms(ix, words)
 	content := 0
 	for _, t := range terms {
 		if !t.cue {
@@ -172,11 +184,8 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		return Answer{Decision: DecisionHandoff, Reason: ReasonNoMatch, Text: handoffText}, nil
 	}
 	top := ranked[0]
-	margin := 1.0
-	if len(ranked) > 1 {
-		margin = 1 - ranked[1].Score/top.Score
-	}
-	conf := top.Coverage * (0.7 + 0.3*margin)
+	feats := ix.features(terms, ranked)
+	conf := confidence(feats)
 
 	// A follow-up that names an aspect, and no better card: stay on the
 	// card under discussion.
@@ -211,6 +220,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		ans = Answer{Decision: DecisionHandoff, Reason: reason, Confidence: conf, Text: handoffText}
 	}
 	ans.Ranked = ranked
+	ans.features = feats
 	ans.Confidence = round2(ans.Confidence)
 	return ans, nil
 }
@@ -226,7 +236,7 @@ func ambiguous(r []Ranked) bool {
 func clarifyOptions(r []Ranked) []Ranked {
 	var out []Ranked
 	for i, x := range r {
-		if i >= 3 || x.Score < 0.6*r[0].Score || x.Coverage < clarifyThreshold*0.8 {
+		if i >= 3 || x.Score < 0.25*r[0].Score || x.Coverage < 0.25 {
 			break
 		}
 		out = append(out, x)
@@ -235,13 +245,9 @@ func clarifyOptions(r []Ranked) []Ranked {
 }
 
 // terms turns a question's words into weighted query terms with their
-// alternatives. cue words (those that revealed the aspect) weigh less:
-// "quanto costa" says which section, not which card.
-func (a *Assistant) terms(ix *index, words []Word, cues []string) []qterm {
-	cue := map[string]bool{}
-	for _, c := range cues {
-		cue[c] = true
-	}
+// alternatives. Aspect words weigh less: "quanto costa" says which
+// section, not which card.
+func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	var out []qterm
 	seen := map[string]int{}
 	var stems []string
@@ -251,7 +257,7 @@ func (a *Assistant) terms(ix *index, words []Word, cues []string) []qterm {
 			continue
 		}
 		if i, ok := seen[w.Stem]; ok {
-			if !cue[w.Surface] {
+			if !aspectWords[w.Surface] {
 				out[i].cue, out[i].weight = false, 1
 			}
 			stems = append(stems, w.Stem)
@@ -259,7 +265,7 @@ func (a *Assistant) terms(ix *index, words []Word, cues []string) []qterm {
 			continue
 		}
 		t := qterm{stem: w.Stem, weight: 1, idf: ix.idf(w.Stem)}
-		if cue[w.Surface] {
+		if aspectWords[w.Surface] {
 			t.cue, t.weight = true, cueWeight
 		}
 		if ix.df[w.Stem] > 0 {
@@ -276,18 +282,17 @@ func (a *Assistant) terms(ix *index, words []Word, cues []string) []qterm {
 	}
 	// Synonym phrases found in the question bring in the group's others.
 	for _, g := range ix.groups {
-		for pi, p := range g.phrases {
+		for _, p := range g.phrases {
 			at := findPhrase(stems, p)
 			if at < 0 {
 				continue
 			}
-			for oi, other := range g.phrases {
-				if oi == pi || !ix.knows(other) {
+			for _, other := range g.phrases {
+				if !ix.knows(other) {
 					continue
 				}
 				for k := at; k < at+len(p); k++ {
-					t := &out[owners[k]]
-					t.alts = append(t.alts, alt{stems: other, weight: g.weight})
+					out[owners[k]].addAlt(other, g.weight)
 				}
 			}
 		}
@@ -426,9 +431,9 @@ func (a *Assistant) FromCard(ctx context.Context, cardID, question string, cc Co
 	for _, w := range words {
 		surfaces = append(surfaces, w.Surface)
 	}
-	aspect, cues := detectAspect(strings.Join(surfaces, " "))
+	aspect, _ := detectAspect(strings.Join(surfaces, " "))
 	if aspect == AspectNone {
 		aspect = cc.Aspect
 	}
-	return a.answer(ix, card, aspect, a.terms(ix, words, cues), 1, false), nil
+	return a.answer(ix, card, aspect, a.terms(ix, words), 1, false), nil
 }

@@ -55,6 +55,8 @@ type cardInfo struct {
 	card *schede.Card
 	// terms maps each stem of the card to its strongest field strength.
 	terms map[string]float64
+	// title holds the stems of the title.
+	title map[string]bool
 	// sections holds the stems of each section (heading and body).
 	sections []map[string]int
 	aspects  []Aspect
@@ -72,6 +74,7 @@ type index struct {
 	fieldTerms []map[string]bool
 	typos      *typoIndex
 	groups     []synGroup
+	elsewhere  [][]string
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -110,7 +113,7 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 	}
 	batch := idx.NewBatch()
 	for _, c := range set.Published() {
-		ci := &cardInfo{card: c, terms: map[string]float64{}}
+		ci := &cardInfo{card: c, terms: map[string]float64{}, title: map[string]bool{}}
 		cardIdx := len(ix.cards)
 		ix.byID[c.ID] = cardIdx
 		ix.cards = append(ix.cards, ci)
@@ -158,6 +161,9 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 	ix.typos = newTypoIndex(ix.df)
 	ix.groups = compileGroups(a, thesaurus, 0.5)
 	ix.groups = append(ix.groups, compileGroups(a, set.Synonyms, 0.8)...)
+	for _, p := range otherAuthorities {
+		ix.elsewhere = append(ix.elsewhere, a.Stems(p))
+	}
 	return ix, nil
 }
 
@@ -165,6 +171,9 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 func (ix *index) note(ci *cardInfo, f int, text string) {
 	for _, t := range ix.analyzer.Stems(text) {
 		ix.fieldTerms[f][t] = true
+		if f == fTitle {
+			ci.title[t] = true
+		}
 		if fields[f].strength > ci.terms[t] {
 			ci.terms[t] = fields[f].strength
 		}

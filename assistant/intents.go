@@ -149,4 +149,14 @@ avere avrei bisogno aiuto aiutare aiutarmi potete potreste potrebbe puo possibil
 posso potrei bisogna sarebbe vorei volevamo domandare comune cittadino cittadina signora signore
 ok okay allora quindi praticamente tipo cioe insomma comunque ecco niente qualcosa cosa fare faccio
 dire dirmi sapermi spiegare spiegarmi capire capito indicare indicarmi mi ti ci si vi ne gia ancora sempre
-mai adesso ora oggi domani ieri magari forse per caso esattamente precisamente urgente urgenza`)
+mai adesso ora oggi domani ieri magari forse per caso esattamente precisamente urgente urgenza
+voglio vogliamo vuole vogliono vuoi chiedo chiede chiediamo chiedevo sapevo saperne dobbiamo devono deve
+possiamo puoi possono riesco riusciamo ditemi dimmi spiegatemi scusatemi salve gentili`)
+
+// aspectWords say which section a question is about, not which service:
+// they weigh little in choosing the card ("quanto costa", "che documenti").
+var aspectWords = wordSet(`quanto costa costano costo costi prezzo prezzi tariffa tariffe euro soldi gratis gratuito gratuita
+quando scadenza scadenze scade scadono termine termini tempi tempo tempistiche giorni data date entro
+documenti documento serve servono occorre occorrono necessario necessari necessaria necessarie allegare allegati modulo moduli
+telefono numero chiamare contatti contatto contattare orari orario ufficio uffici sportello dove indirizzo email mail
+requisiti diritto spetta rivolto possono procedura domanda richiesta richiedere ottiene ottengo ricevo`)

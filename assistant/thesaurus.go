@@ -39,3 +39,18 @@ var thesaurus = [][]string{
 	{"cane", "cagnolino", "cucciolo"},
 	{"cimitero", "camposanto"},
 }
+
+// otherAuthorities name services that in Italy belong to other
+// authorities (the State, INPS, the Agenzia delle Entrate, the ASL...),
+// not to a comune. When a question names one and the best card does not
+// have it in its title, the card most likely mentions it only in passing
+// ("la CIE non vale come passaporto"), and the assistant grows doubtful.
+// A comune that does offer such a service names it in a card's title.
+var otherAuthorities = []string{
+	"passaporto", "questura", "prefettura", "permesso di soggiorno", "carta di soggiorno",
+	"inps", "pensione", "naspi", "assegno unico", "invalidità civile",
+	"agenzia delle entrate", "730", "partita iva", "canone rai", "catasto",
+	"motorizzazione", "patente", "bollo auto", "revisione auto",
+	"asl", "medico di base", "tessera sanitaria", "pronto soccorso",
+	"spid", "carabinieri", "polizia di stato", "tribunale", "cittadinanza italiana",
+}

@@ -24,14 +24,20 @@ const minTypoLen = 4
 func newTypoIndex(df map[string]int) *typoIndex {
 	ti := &typoIndex{df: df, deletes: map[string][]string{}, squash: map[string][]string{}}
 	for t := range df {
-		if utf8.RuneCountInString(t) < minTypoLen {
+		n := utf8.RuneCountInString(t)
+		if n < minTypoLen-1 {
+			continue
+		}
+		// Doubled letters are fixed even towards short stems ("tarri"
+		// → "tar"); other typos only between longer ones.
+		k := squashDoubles(t)
+		ti.squash[k] = append(ti.squash[k], t)
+		if n < minTypoLen {
 			continue
 		}
 		for _, d := range deletions(t) {
 			ti.deletes[d] = append(ti.deletes[d], t)
 		}
-		k := squashDoubles(t)
-		ti.squash[k] = append(ti.squash[k], t)
 	}
 	return ti
 }

@@ -1,0 +1,146 @@
+package assistant
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/sportello/sportello/demo"
+)
+
+// TestCalibrate refits the confidence model on the demo question set:
+// CALIBRATE=1 go test ./assistant -run TestCalibrate -v
+// It fits on each half (the two independently written sets) and reports
+// on the other, then fits on all and prints the weights to paste into
+// confidence.go.
+func TestCalibrate(t *testing.T) {
+	if os.Getenv("CALIBRATE") == "" {
+		t.Skip("set CALIBRATE=1 to refit the confidence model")
+	}
+	a, qs := demoAssistant(t)
+	split := bytes.Count(demo.Domande[:bytes.Index(demo.Domande, []byte("# second set"))], []byte("\n")) + 1
+	type row struct {
+		x   [nFeatures]float64
+		y   float64
+		set int
+	}
+	var rows []row
+	for _, q := range qs {
+		ans, err := a.Ask(context.Background(), q.Text, Context{})
+		if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
+			continue
+		}
+		y := 0.0
+		for _, id := range q.Expected {
+			if id == ans.Ranked[0].CardID {
+				y = 1
+			}
+		}
+		set := 0
+		if q.Line > split {
+			set = 1
+		}
+		rows = append(rows, row{ans.features, y, set})
+	}
+	fit := func(use func(row) bool) ([nFeatures]float64, float64) {
+		var w [nFeatures]float64
+		b := 0.0
+		for it := 0; it < 20000; it++ {
+			var gw [nFeatures]float64
+			gb, n := 0.0, 0.0
+			for _, r := range rows {
+				if !use(r) {
+					continue
+				}
+				z := b
+				for i := range w {
+					z += w[i] * r.x[i]
+				}
+				p := 1 / (1 + math.Exp(-z))
+				for i := range w {
+					gw[i] += (p - r.y) * r.x[i]
+				}
+				gb += p - r.y
+				n++
+			}
+			for i := range w {
+				w[i] -= 1.0 * (gw[i]/n + 0.001*w[i])
+			}
+			b -= 1.0 * gb / n
+		}
+		return w, b
+	}
+	report := func(name string, w [nFeatures]float64, b float64, use func(row) bool) {
+		for _, th := range []float64{0.5, 0.6, 0.7, 0.8} {
+			right, wrong, pos, n := 0, 0, 0, 0
+			for _, r := range rows {
+				if !use(r) {
+					continue
+				}
+				n++
+				z := b
+				for i := range w {
+					z += w[i] * r.x[i]
+				}
+				if r.y == 1 {
+					pos++
+				}
+				if 1/(1+math.Exp(-z)) >= th {
+					if r.y == 1 {
+						right++
+					} else {
+						wrong++
+					}
+				}
+			}
+			t.Logf("%s threshold %.2f: answered right %d/%d correct-top, wrong %d of %d", name, th, right, pos, wrong, n)
+		}
+	}
+	w0, b0 := fit(func(r row) bool { return r.set == 0 })
+	report("fit on set 1, test on set 2", w0, b0, func(r row) bool { return r.set == 1 })
+	w1, b1 := fit(func(r row) bool { return r.set == 1 })
+	report("fit on set 2, test on set 1", w1, b1, func(r row) bool { return r.set == 0 })
+	w, b := fit(func(row) bool { return true })
+	report("fit on all, in sample", w, b, func(row) bool { return true })
+	fmt.Printf("confWeights = [nFeatures]float64{%s}\nconfBias = %.3f\n", joinFloats(w[:]), b)
+}
+
+func joinFloats(fs []float64) string {
+	out := ""
+	for i, f := range fs {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%.3f", f)
+	}
+	return out
+}
+
+func TestDumpConfidence(t *testing.T) {
+	if os.Getenv("DUMP") == "" {
+		t.Skip()
+	}
+	a, qs := demoAssistant(t)
+	for _, q := range qs {
+		ans, _ := a.Ask(context.Background(), q.Text, Context{})
+		in := len(q.Expected) > 0
+		top1, top3 := false, false
+		for i, r := range ans.Ranked {
+			for _, id := range q.Expected {
+				if id == r.CardID {
+					top1 = top1 || i == 0
+					top3 = top3 || i < 3
+				}
+			}
+		}
+		p := confidence(ans.features)
+		c2 := 0.0
+		if len(ans.Ranked) > 1 {
+			c2 = ans.Ranked[1].Score / ans.Ranked[0].Score
+		}
+		fmt.Printf("%v\t%v\t%v\t%.2f\t%.2f\t%s\t%s\n", in, top1, top3, p, c2, ans.Decision, q.Text)
+	}
+}

@@ -1,0 +1,159 @@
+package assistant
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// The confidence that the top card answers a question is a logistic model
+// over features that do not depend on the size or wording of a comune's
+// schede: how much of the question the card accounts for, how much of it
+// in the card's own title, synonyms and example questions, how far ahead
+// of the next card it is, and how much of the question the index does not
+// know at all. The weights were fitted on the demo comune's question set
+// (see calibrate_test.go, CALIBRATE=1) and checked on a second set written
+// independently; they are not tied to any card.
+
+const (
+	fCoverage = iota
+	fStrong
+	fMargin
+	fUnknown
+	fTopTerm
+	fSecond
+	fLength
+	fKey
+	fElsewhere
+	nFeatures
+)
+
+// features describes a question against its top card (ranked[0]).
+func (ix *index) features(terms []qterm, ranked []Ranked) [nFeatures]float64 {
+	var f [nFeatures]float64
+	if len(ranked) == 0 {
+		return f
+	}
+	top := ix.cards[ix.byID[ranked[0].CardID]]
+	f[fCoverage] = ranked[0].Coverage
+	if len(ranked) > 1 {
+		f[fMargin] = 1 - ranked[1].Score/ranked[0].Score
+		f[fSecond] = ranked[1].Coverage
+	} else {
+		f[fMargin] = 1
+	}
+	var total, strong, unknown, bestIDF float64
+	content := 0
+	for _, t := range terms {
+		w := t.weight * t.idf
+		total += w
+		if !t.cue {
+			content++
+		}
+		if len(t.alts) == 0 {
+			unknown += w
+			continue
+		}
+		s := bestStrength(top, t)
+		if s >= 0.9 {
+			strong += w * s
+		}
+		if !t.cue && t.idf > bestIDF {
+			bestIDF = t.idf
+			f[fTopTerm] = s
+		}
+	}
+	if total > 0 {
+		f[fStrong] = strong / total
+		f[fUnknown] = unknown / total
+	}
+	f[fLength] = float64(content) / float64(content+3)
+	f[fKey] = keyMatch(top, terms, ix.idf(""))
+	f[fElsewhere] = ix.elsewhereMentioned(top, terms)
+	return f
+}
+
+// bestStrength is how strongly a card contains a term or one of its
+// alternatives, discounted by the alternative's weight.
+func bestStrength(ci *cardInfo, t qterm) float64 {
+	best := 0.0
+	for _, al := range t.alts {
+		s := 0.0
+		for _, st := range al.stems {
+			s += ci.terms[st]
+		}
+		best = math.Max(best, s/float64(len(al.stems))*al.weight)
+	}
+	return best
+}
+
+// confWeights and confBias are the fitted model (CALIBRATE=1 go test
+// ./assistant -run TestCalibrate prints new ones).
+var (
+	confWeights = [nFeatures]float64{3.504, 3.149, 2.777, -1.351, -0.189, -1.616, 3.880, 1.092, -3.270}
+	confBias    = -5.405
+)
+
+func confidence(f [nFeatures]float64) float64 {
+	z := confBias
+	for i, w := range confWeights {
+		z += w * f[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// keyMatch is how well the card matches the question's two most specific
+// words (highest idf; a word the index does not know counts as the most
+// specific and unmatched): "passaporto per neonato" must not be answered
+// by a card that only knows the newborn.
+func keyMatch(ci *cardInfo, terms []qterm, maxIDF float64) float64 {
+	type kv struct{ idf, s float64 }
+	var keys []kv
+	for _, t := range terms {
+		if t.cue {
+			continue
+		}
+		k := kv{idf: t.idf, s: 0}
+		if len(t.alts) == 0 {
+			k.idf = maxIDF
+		} else {
+			k.s = bestStrength(ci, t)
+		}
+		keys = append(keys, k)
+	}
+	slices.SortStableFunc(keys, func(a, b kv) int { return cmp.Compare(b.idf, a.idf) })
+	var got, total float64
+	for i, k := range keys {
+		if i == 2 {
+			break
+		}
+		got += k.idf * k.s
+		total += k.idf
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// elsewhereMentioned is 1 when the question names another authority's
+// service that the card's title does not name.
+func (ix *index) elsewhereMentioned(ci *cardInfo, terms []qterm) float64 {
+	var stems []string
+	for _, t := range terms {
+		stems = append(stems, t.stem)
+	}
+	for _, p := range ix.elsewhere {
+		if len(p) == 0 || findPhrase(stems, p) < 0 {
+			continue
+		}
+		inTitle := true
+		for _, st := range p {
+			inTitle = inTitle && ci.title[st]
+		}
+		if !inTitle {
+			return 1
+		}
+	}
+	return 0
+}
