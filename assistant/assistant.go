@@ -169,7 +169,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	ranked := make([]Ranked, 0, len(best))
 	for c, s := range best {
 		cov := ix.coverage(c, terms)
-		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: s * (0.3 + cov), Coverage: cov})
+		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: s * (0.1 + cov) * (0.1 + cov), Coverage: cov})
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		if ranked[i].Score != ranked[j].Score {

@@ -90,8 +90,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.504, 3.149, 2.777, -1.351, -0.189, -1.616, 3.880, 1.092, -3.270}
-	confBias    = -5.405
+	confWeights = [nFeatures]float64{3.413, 2.919, 3.118, -1.559, -0.378, -0.415, 4.255, 0.559, -3.188}
+	confBias    = -6.072
 )
 
 func confidence(f [nFeatures]float64) float64 {

@@ -188,11 +188,12 @@ func joinLines(ss []string) string {
 	return out
 }
 
-// idf is the inverse card frequency of a stem (BM25's form); unknown
-// stems get the highest value, as the rarest possible word.
+// idf is the inverse card frequency of a stem (BM25's form). A stem no
+// card has gets the value of a word in one card: unknown words are often
+// names of places and people, which say little about the service.
 func (ix *index) idf(t string) float64 {
 	n := float64(len(ix.cards))
-	df := float64(ix.df[t])
+	df := float64(max(ix.df[t], 1))
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
