@@ -25,6 +25,7 @@ const (
 	maxQuestionBytes = 4096
 	maxTerms         = 24
 	cueWeight        = 0.35
+	typoWeight       = 0.9
 	closeGrace       = 30 * time.Second
 )
 
@@ -199,9 +200,9 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 
 	var ans Answer
 	switch {
-	case conf >= answerThreshold && !ambiguous(ranked):
+	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= clarifyThreshold || ambiguous(ranked):
+	case conf >= clarifyThreshold || ambiguous(ranked, content):
 		opts := clarifyOptions(ranked)
 		if len(opts) < 2 {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
@@ -227,9 +228,17 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 
 const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune e preferisco non darti un'informazione sbagliata: ti metto in contatto con un operatore."
 
-// ambiguous reports whether the first two cards are too close to choose.
-func ambiguous(r []Ranked) bool {
-	return len(r) > 1 && r[1].Score >= 0.9*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage && r[0].Coverage >= clarifyThreshold
+// ambiguous reports whether the first two cards are too close to choose:
+// nearly the same score, or, for a question of one or two words ("tari",
+// "certificato"), the same coverage and a score not far behind.
+func ambiguous(r []Ranked, content int) bool {
+	if len(r) < 2 || r[0].Coverage < clarifyThreshold {
+		return false
+	}
+	if r[1].Score >= 0.9*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage {
+		return true
+	}
+	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.5*r[0].Score
 }
 
 // clarifyOptions returns the two or three cards worth offering.
@@ -270,9 +279,12 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		}
 		if ix.df[w.Stem] > 0 {
 			t.alts = append(t.alts, alt{stems: []string{w.Stem}, weight: 1})
-		} else {
-			for _, c := range ix.typos.correct(w.Stem) {
-				t.alts = append(t.alts, alt{stems: []string{c}, weight: 0.85})
+		} else if fixes := ix.typos.correct(w.Stem); len(fixes) > 0 {
+			// A misspelt word means what its correction means.
+			t.idf = 0
+			for _, c := range fixes {
+				t.alts = append(t.alts, alt{stems: []string{c}, weight: typoWeight})
+				t.idf = max(t.idf, ix.idf(c))
 			}
 		}
 		seen[w.Stem] = len(out)

@@ -97,7 +97,7 @@ func TestAskDecisions(t *testing.T) {
 		{"only emoji", "😀😀 ???", Context{}, DecisionHandoff, ReasonNotUnderstood, "", ""},
 		{"typo tarri", "come si paga la tarri", Context{}, DecisionAnswer, "", "tari-pagamento", ""},
 		{"typo carabile", "passo carabile", Context{}, DecisionAnswer, "", "passo-carrabile", ""},
-		{"typo residensa", "cambio di residensa da milano", Context{}, DecisionAnswer, "", "cambio-residenza", ""},
+		{"typo residensa", "come faccio il cambio di residensa?", Context{}, DecisionAnswer, "", "cambio-residenza", ""},
 		{"no accents", "quanto costa la carta di identita", Context{}, DecisionAnswer, "", "carta-identita-elettronica", AspectCost},
 		{"follow-up cost", "e quanto costa?", Context{CardID: "carta-identita-elettronica"}, DecisionAnswer, "", "carta-identita-elettronica", AspectCost},
 		{"follow-up documents", "che documenti servono?", Context{CardID: "cambio-residenza"}, DecisionAnswer, "", "cambio-residenza", AspectDocuments},

@@ -90,8 +90,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.413, 2.919, 3.118, -1.559, -0.378, -0.415, 4.255, 0.559, -3.188}
-	confBias    = -6.072
+	confWeights = [nFeatures]float64{3.423, 2.972, 3.105, -1.531, -0.463, -0.537, 4.314, 0.511, -3.137}
+	confBias    = -6.082
 )
 
 func confidence(f [nFeatures]float64) float64 {

@@ -156,7 +156,7 @@ possiamo puoi possono riesco riusciamo ditemi dimmi spiegatemi scusatemi salve g
 // aspectWords say which section a question is about, not which service:
 // they weigh little in choosing the card ("quanto costa", "che documenti").
 var aspectWords = wordSet(`quanto costa costano costo costi prezzo prezzi tariffa tariffe euro soldi gratis gratuito gratuita
-quando scadenza scadenze scade scadono termine termini tempi tempo tempistiche giorni data date entro
+quando fino scadenza scadenze scade scadono termine termini tempi tempo tempistiche giorni data date entro
 documenti documento serve servono occorre occorrono necessario necessari necessaria necessarie allegare allegati modulo moduli
 telefono numero chiamare contatti contatto contattare orari orario ufficio uffici sportello dove indirizzo email mail
 requisiti diritto spetta rivolto possono procedura domanda richiesta richiedere ottiene ottengo ricevo`)
