@@ -96,7 +96,9 @@ func buildBinaryB(t testing.TB) string {
 }
 
 // startBinary runs `sportello serve` on a free port and waits for it.
-func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) { return startBinaryB(t, bin, data) }
+func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
+	return startBinaryB(t, bin, data)
+}
 
 func startBinaryB(t testing.TB, bin, data string) (*exec.Cmd, string) {
 	t.Helper()
