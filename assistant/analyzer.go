@@ -5,6 +5,8 @@ package assistant
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -56,6 +58,26 @@ type Analyzer struct {
 	stemmer   Stemmer
 	stop      map[string]bool
 	tokenizer analysis.Tokenizer
+
+	// stems caches the stemmer: a comune's vocabulary is a few tens of
+	// thousands of words, stemmed again and again.
+	stems     sync.Map
+	stemCount atomic.Int64
+}
+
+// maxCachedStems bounds the cache against floods of invented words.
+const maxCachedStems = 200_000
+
+func (a *Analyzer) stem(w string) string {
+	if s, ok := a.stems.Load(w); ok {
+		return s.(string)
+	}
+	s := a.stemmer.Stem(w)
+	if a.stemCount.Load() < maxCachedStems {
+		a.stemCount.Add(1)
+		a.stems.Store(w, s)
+	}
+	return s
 }
 
 // NewAnalyzer returns the Italian analyzer with the given stemmer.
@@ -95,7 +117,7 @@ func (a *Analyzer) Words(text string) []Word {
 		}
 		word := Word{Surface: w, Start: tok.Start, End: tok.End}
 		if !a.stop[w] {
-			word.Stem = a.stemmer.Stem(w)
+			word.Stem = a.stem(w)
 		}
 		out = append(out, word)
 	}

@@ -19,7 +19,7 @@ import (
 // Thresholds of the decision, on the confidence in [0,1].
 const (
 	answerThreshold  = 0.7
-	clarifyThreshold = 0.5
+	clarifyThreshold = 0.45
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
@@ -163,7 +163,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 			}
 		}
 	}
-	best, _, err := ix.search(ctx, search)
+	best, err := ix.search(ctx, search)
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", q, err)
 	}

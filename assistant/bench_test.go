@@ -128,10 +128,10 @@ func BenchmarkAsk1000Schede(b *testing.B) {
 
 func BenchmarkBuildIndex1000Schede(b *testing.B) {
 	set := synthSet(1000)
-	a := New(Options{})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		a := New(Options{}) // a cold stem cache, as at start-up
 		ix, err := buildIndex(a.analyzer, set)
 		if err != nil {
 			b.Fatal(err)

@@ -90,8 +90,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.423, 2.972, 3.105, -1.531, -0.463, -0.537, 4.314, 0.511, -3.137}
-	confBias    = -6.082
+	confWeights = [nFeatures]float64{3.472, 2.782, 3.215, -1.724, -0.560, -0.410, 4.024, 0.675, -3.170}
+	confBias    = -6.038
 )
 
 func confidence(f [nFeatures]float64) float64 {

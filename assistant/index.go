@@ -126,21 +126,23 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 		for f, text := range cardFields {
 			ix.note(ci, f, text)
 		}
-		sections := c.Sections
-		if len(sections) == 0 {
-			sections = []schede.Section{{}}
+		// One document holds the card's own fields, one each section's:
+		// the card's words are indexed once, not once per section.
+		cardDoc := map[string]any{}
+		for f, text := range cardFields {
+			cardDoc[fields[f].name] = text
 		}
-		for s, sec := range sections {
-			doc := map[string]any{}
-			for f, text := range cardFields {
-				doc[fields[f].name] = text
-			}
-			doc["heading"] = sec.Heading
-			doc["body"] = sec.Text
-			ix.note(ci, fHeading, sec.Heading)
-			ix.note(ci, fBody, sec.Text)
+		if err := batch.Index(strconv.Itoa(len(ix.docs)), cardDoc); err != nil {
+			return nil, fmt.Errorf("index %s: %w", c.Path, err)
+		}
+		ix.docs = append(ix.docs, docRef{card: cardIdx, section: -1})
+		for s, sec := range c.Sections {
+			doc := map[string]any{"heading": sec.Heading, "body": sec.Text}
+			hs, bs := a.Stems(sec.Heading), a.Stems(sec.Text)
+			ix.noteStems(ci, fHeading, hs)
+			ix.noteStems(ci, fBody, bs)
 			counts := map[string]int{}
-			for _, t := range a.Stems(sec.Heading + "\n" + sec.Text) {
+			for _, t := range append(hs, bs...) {
 				counts[t]++
 			}
 			ci.sections = append(ci.sections, counts)
@@ -169,7 +171,11 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 
 // note records the stems of one field of a card.
 func (ix *index) note(ci *cardInfo, f int, text string) {
-	for _, t := range ix.analyzer.Stems(text) {
+	ix.noteStems(ci, f, ix.analyzer.Stems(text))
+}
+
+func (ix *index) noteStems(ci *cardInfo, f int, stems []string) {
+	for _, t := range stems {
 		ix.fieldTerms[f][t] = true
 		if f == fTitle {
 			ci.title[t] = true
@@ -203,13 +209,17 @@ type weighted struct {
 	weight float64
 }
 
-// search runs the BM25 query and returns the best section score of each
-// card that matched, and the scores of its sections.
-func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64, map[int]map[int]float64, error) {
+// search runs the BM25 query and returns the score of each card that
+// matched.
+func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64, error) {
 	dq := bleve.NewDisjunctionQuery()
 	for _, t := range terms {
+		// A word in more than a third of the cards says little in long
+		// text and its postings there are the costliest to walk: it is
+		// searched in titles, synonyms and example questions only.
+		common := ix.df[t.term]*3 > len(ix.cards)
 		for f, fd := range fields {
-			if !ix.fieldTerms[f][t.term] {
+			if !ix.fieldTerms[f][t.term] || common && f > fQuestions {
 				continue
 			}
 			tq := bleve.NewTermQuery(t.term)
@@ -219,28 +229,36 @@ func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64,
 		}
 	}
 	if len(dq.Disjuncts) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(query.Query(dq), 80, 0, false)
+	req := bleve.NewSearchRequestOptions(query.Query(dq), 100, 0, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bleve search: %w", err)
+		return nil, fmt.Errorf("bleve search: %w", err)
 	}
-	best := map[int]float64{}
-	secs := map[int]map[int]float64{}
+	// A card scores its own document plus its best section.
+	own := map[int]float64{}
+	sec := map[int]float64{}
 	for _, h := range res.Hits {
 		n, err := strconv.Atoi(h.ID)
 		if err != nil || n >= len(ix.docs) {
 			continue
 		}
 		ref := ix.docs[n]
-		if h.Score > best[ref.card] {
-			best[ref.card] = h.Score
+		if ref.section < 0 {
+			own[ref.card] = h.Score
+		} else if h.Score > sec[ref.card] {
+			sec[ref.card] = h.Score
 		}
-		if secs[ref.card] == nil {
-			secs[ref.card] = map[int]float64{}
-		}
-		secs[ref.card][ref.section] = h.Score
 	}
-	return best, secs, nil
+	best := make(map[int]float64, len(own)+len(sec))
+	for c, s := range own {
+		best[c] = s + sec[c]
+	}
+	for c, s := range sec {
+		if _, ok := own[c]; !ok {
+			best[c] = s
+		}
+	}
+	return best, nil
 }
