@@ -126,7 +126,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch intent := a.analyzer.detectIntent(folded, words); intent {
 	case IntentPerson:
 		return Answer{Decision: DecisionHandoff, Reason: ReasonAskedPerson, Intent: intent, Confidence: 1,
-			Text: "Certo: ti metto in contatto con una persona dell'ufficio."}, nil
+			Text: "Certo: la tua richiesta va a una persona dell'ufficio."}, nil
 	case IntentGreeting, IntentThanks, IntentGoodbye:
 		return Answer{Decision: DecisionSmallTalk, Intent: intent, Confidence: 1, Text: a.smallTalk(intent)}, nil
 	}
@@ -226,7 +226,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	return ans, nil
 }
 
-const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune e preferisco non darti un'informazione sbagliata: ti metto in contatto con un operatore."
+const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune e preferisco non darti un'informazione sbagliata: questa domanda va posta a una persona dell'ufficio."
 
 // ambiguous reports whether the first two cards are too close to choose:
 // nearly the same score, or, for a question of one or two words ("tari",

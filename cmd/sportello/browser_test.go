@@ -116,8 +116,9 @@ func screenshot(ctx context.Context, t *testing.T, name string) {
 	} else if !filepath.IsAbs(dir) {
 		dir = filepath.Join("..", "..", dir)
 	}
+	time.Sleep(800 * time.Millisecond) // the panel's opening animation
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 90)); err != nil {
+	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
