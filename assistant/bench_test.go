@@ -122,8 +122,9 @@ func BenchmarkAsk1000Schede(b *testing.B) {
 	if err := a.Load(set); err != nil {
 		b.Fatal(err)
 	}
-	reportHeap(b)
 	benchAsk(b, a, synthQuestions(set, 2000))
+	reportHeap(b)
+	runtime.KeepAlive(a)
 }
 
 func BenchmarkBuildIndex1000Schede(b *testing.B) {
