@@ -382,3 +382,26 @@ func TestWebSocketResumesWithoutLossOrDuplicates(t *testing.T) {
 		t.Error("WebSocket opened with a bad token")
 	}
 }
+
+func TestWidgetConfigAndHealth(t *testing.T) {
+	ts := newTestServer(t, Options{Widget: WidgetOptions{Title: "Serve aiuto?", Color: "#004D99"}})
+	var cfg map[string]string
+	if resp := ts.call(t, "GET", "/api/v1/widget-config", "", nil, &cfg); resp.StatusCode != 200 {
+		t.Fatalf("widget-config: %d", resp.StatusCode)
+	}
+	if cfg["comune"] != "Comune di Valdoria" || cfg["title"] != "Serve aiuto?" || cfg["color"] != "#004D99" {
+		t.Errorf("widget-config: %v", cfg)
+	}
+	var h struct {
+		Status string
+		Schede int
+	}
+	ts.call(t, "GET", "/healthz", "", nil, &h)
+	if h.Status != "ok" || h.Schede != 39 {
+		t.Errorf("healthz: %+v", h)
+	}
+	var e errorBody
+	if resp := ts.call(t, "GET", "/api/v1/nowhere", "", nil, &e); resp.StatusCode != 404 || e.Message == "" {
+		t.Errorf("unknown API path: %d %+v", resp.StatusCode, e)
+	}
+}

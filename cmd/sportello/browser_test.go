@@ -42,9 +42,12 @@ func axeSource(t *testing.T) string {
 	return string(b)
 }
 
-func startDemo(t *testing.T) string {
+func startDemo(t *testing.T, tweaks ...func(*Config)) string {
 	t.Helper()
 	cfg := DefaultConfig()
+	for _, f := range tweaks {
+		f(&cfg)
+	}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
 	m := NewMain(cfg, io.Discard)
@@ -244,4 +247,31 @@ func TestWidgetInChromium(t *testing.T) {
 		}
 		screenshot(ctx, t, "widget-phone.png")
 	})
+}
+
+func TestWidgetShowsRateLimitNotice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	base := startDemo(t, func(c *Config) { c.Limits.MessagesPerConversation = 2 })
+	ctx := browser(t)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitShadow(ctx, t, "launcher", `root.querySelector('.sp-launcher')`)
+	chromedp.Run(ctx, inShadow(`root.querySelector('.sp-launcher').click()`, nil))
+	for i, q := range []string{"orari dell'urp", "costo della carta d'identità", "passo carrabile"} {
+		if err := chromedp.Run(ctx, inShadow(`root.querySelector('.sp-input').focus()`, nil), typeText(q), chromedp.KeyEvent(kb.Enter)); err != nil {
+			t.Fatal(err)
+		}
+		if i < 2 {
+			waitShadow(ctx, t, "answer "+q, fmt.Sprintf(`root.querySelectorAll('.sp-msg.sp-assistant[data-seq]').length >= %d`, i+1))
+		}
+	}
+	waitShadow(ctx, t, "Italian rate-limit notice", `[...root.querySelectorAll('.sp-notice, .sp-msg')].some(e => /troppi messaggi/.test(e.textContent))`)
+	var stored int
+	chromedp.Run(ctx, inShadow(`root.querySelectorAll('.sp-citizen[data-seq]').length`, &stored))
+	if stored != 2 {
+		t.Errorf("%d citizen messages shown as stored, want 2 (the third waits to be retried)", stored)
+	}
 }
