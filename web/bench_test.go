@@ -2,20 +2,15 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/sportello/sportello/demo"
 )
@@ -82,53 +77,6 @@ func BenchmarkAnswersOverHTTP(b *testing.B) {
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "answers/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-}
-
-// BenchmarkIdleWebSockets holds b.N open, idle conversation WebSockets
-// (run it with -benchtime 5000x) and reports the server's memory per
-// connection: heap plus goroutine stacks, measured in this process with
-// the clients' share subtracted by measuring them alone first.
-func BenchmarkIdleWebSockets(b *testing.B) {
-	raiseFileLimit(b)
-	ts := newBenchServer(b)
-	c := ts.newConversationB(b)
-	wsURL := "ws" + strings.TrimPrefix(ts.URL, "http") + "/api/v1/conversations/" + c.ID + "/ws?token=" + c.Token
-	ctx := context.Background()
-	before := memInUse()
-	conns := make([]*websocket.Conn, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		conn, _, err := websocket.Dial(ctx, wsURL, nil)
-		if err != nil {
-			b.Fatalf("connection %d: %v", i, err)
-		}
-		conns = append(conns, conn)
-	}
-	b.StopTimer()
-	time.Sleep(500 * time.Millisecond)
-	both := memInUse() - before
-	// The dialing side lives in this process too: measure a client alone
-	// (its conn objects and read goroutines) and subtract it.
-	for _, conn := range conns {
-		conn.CloseNow()
-	}
-	b.ReportMetric(float64(both)/float64(b.N)/1024, "KiB/conn(both-ends)")
-	b.ReportMetric(float64(b.N), "open")
-}
-
-func memInUse() int64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return int64(ms.HeapInuse + ms.StackInuse)
-}
-
-func raiseFileLimit(b *testing.B) {
-	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err == nil && rl.Cur < 30000 {
-		rl.Cur = min(30000, rl.Max)
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
-	}
 }
 
 func demoQuestionTexts() []string {
