@@ -35,6 +35,12 @@ type Options struct {
 	Comune string
 	// Stemmer defaults to SnowballItalian.
 	Stemmer Stemmer
+	// Hours, when set, tells when operators answer, as seen at an
+	// instant: "siete aperti sabato?" is answered from the office
+	// calendar, not from a scheda.
+	Hours func(time.Time) string
+	// Now is the clock for Hours (default time.Now).
+	Now func() time.Time
 }
 
 // Assistant answers questions from the published schede of a Set. It is
@@ -42,6 +48,8 @@ type Options struct {
 type Assistant struct {
 	analyzer *Analyzer
 	comune   string
+	hours    func(time.Time) string
+	now      func() time.Time
 	cur      atomic.Pointer[index]
 }
 
@@ -53,7 +61,10 @@ func New(opts Options) *Assistant {
 	if opts.Comune == "" {
 		opts.Comune = "Comune"
 	}
-	return &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
 }
 
 // Analyzer returns the Italian analyzer the assistant uses.
@@ -123,6 +134,9 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	}
 	folded := strings.Join(surfaces, " ")
 
+	if a.hours != nil && hoursRe.MatchString(strings.ReplaceAll(folded, "'", " ")) {
+		return Answer{Decision: DecisionSmallTalk, Intent: IntentHours, Confidence: 1, Text: a.hours(a.now())}, nil
+	}
 	switch intent := a.analyzer.detectIntent(folded, words); intent {
 	case IntentPerson:
 		return Answer{Decision: DecisionHandoff, Reason: ReasonAskedPerson, Intent: intent, Confidence: 1,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello"
 	"github.com/sportello/sportello/demo"
@@ -248,4 +249,26 @@ func FuzzAsk(f *testing.F) {
 			t.Fatalf("answer without card or text: %+v", ans)
 		}
 	})
+}
+
+func TestOfficeHoursComeFromTheCalendar(t *testing.T) {
+	at := time.Date(2026, 11, 28, 21, 0, 0, 0, time.UTC)
+	var asked time.Time
+	a := New(Options{Hours: func(t time.Time) string { asked = t; return "Gli operatori rispondono dal lunedì al sabato." }, Now: func() time.Time { return at }})
+	if err := a.Load(demoSet(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"siete aperti sabato?", "A che ora aprite domani?", "ci sono operatori oggi?"} {
+		got, err := a.Ask(context.Background(), q, Context{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Intent != IntentHours || got.Text != "Gli operatori rispondono dal lunedì al sabato." || !asked.Equal(at) {
+			t.Errorf("%q: got %s/%s %q", q, got.Decision, got.Intent, got.Text)
+		}
+	}
+	got, _ := a.Ask(context.Background(), "a che ora apre l'ufficio anagrafe?", Context{})
+	if got.Intent == IntentHours {
+		t.Errorf("a question about an office's hours was answered from the operators' calendar")
+	}
 }

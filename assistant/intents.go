@@ -87,7 +87,13 @@ const (
 	IntentThanks   Intent = "ringraziamento"
 	IntentGoodbye  Intent = "congedo"
 	IntentPerson   Intent = "operatore"
+	IntentHours    Intent = "orari"
 )
+
+// hoursRe asks when the service itself (the operators) answers: "siete
+// aperti sabato?". Questions about an office's hours name the office and
+// go to its scheda.
+var hoursRe = regexp.MustCompile(`\b(siete (aperti|chiusi|disponibili)|a che ora (aprite|chiudete|rispondete|siete aperti)|quando (aprite|riaprite|chiudete|rispondete|siete aperti)|aprite (oggi|domani|il sabato|sabato|la domenica|domenica|il lunedi|lunedi)|orari (della chat|degli operatori|del servizio)|ci sono operatori|rispondete (oggi|domani|sabato|domenica|il sabato|la domenica|di notte))\b`)
 
 var personRe = regexp.MustCompile(`\b(operator[ei]|operatric[ei]|persona (vera|reale|fisica|umana|in carne)|person[ae] ver[ae]|essere uman[oi]|(un|con un|con una|voglio un) uman[oa]|parlare con (qualcuno|una persona|un impiegato|un addetto|l'ufficio|un responsabile)|un addetto|impiegat[oa] del comune|assistenza umana|non un (robot|bot)|non voglio (un|il) (robot|bot|assistente virtuale)|human|real person|talk to (a|someone))\b`)
 

@@ -116,3 +116,45 @@ func TestEvalRejectsBadQuestionFiles(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
+
+func TestHours(t *testing.T) {
+	tests := []struct {
+		name, at string
+		first    string
+		want     string
+	}{
+		{"open on a weekday", "2026-11-24T10:00:00+01:00", "aperto", "chiude: martedì 24 novembre 2026 alle 20:00"},
+		{"closed on saturday night", "2021-03-27T21:00:00+01:00", "chiuso", "riapre: lunedì 29 marzo 2021 alle 8:00 (+02:00)"},
+		{"closed on a holiday", "2026-12-08T10:00:00+01:00", "chiuso", "festivo: Immacolata Concezione"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI("hours", "--at", tt.at)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if first, _, _ := strings.Cut(out, "\n"); first != tt.first {
+				t.Errorf("first line %q, want %q", first, tt.first)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out)
+			}
+		})
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.yaml")
+	os.WriteFile(file, []byte("comune:\n  hours:\n    settimana:\n      lun: [\"08:00-13:00\"]\n    patrono: \"04-10\"\n"), 0o644)
+	if code, out, _ := runCLI("hours", "--config", file, "--at", "2026-11-23T12:59:00+01:00"); code != 0 || !strings.HasPrefix(out, "aperto") {
+		t.Errorf("configured calendar: exit %d %s", code, out)
+	}
+	if code, out, _ := runCLI("hours", "--config", file, "--at", "2026-11-24T10:00:00+01:00"); code != 0 || !strings.Contains(out, "riapre: lunedì 30 novembre 2026 alle 8:00") {
+		t.Errorf("configured calendar, tuesday: exit %d %s", code, out)
+	}
+	os.WriteFile(file, []byte("comune:\n  hours:\n    settimana:\n      lunedi: [\"8-13\"]\n"), 0o644)
+	if code, _, errs := runCLI("hours", "--config", file); code != 2 || !strings.Contains(errs, "lunedi") {
+		t.Errorf("bad hours: exit %d %s", code, errs)
+	}
+	if code, _, _ := runCLI("hours", "--at", "ieri"); code != 2 {
+		t.Errorf("bad --at: exit %d", code)
+	}
+}

@@ -9,7 +9,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sportello/sportello"
 	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/handoff"
 	"github.com/sportello/sportello/web"
 )
 
@@ -35,7 +37,10 @@ type Config struct {
 
 // ComuneConfig describes the comune the deployment serves.
 type ComuneConfig struct {
-	Name          string            `yaml:"name"`
+	Name string `yaml:"name"`
+	// Hours are the operators' office hours; empty means the demo's
+	// (Monday to Saturday 8:00–20:00, patron saint 24 June).
+	Hours         handoff.HoursConfig `yaml:"hours"`
 	PortalURL     string            `yaml:"portal_url"`
 	PortalOrigins []string          `yaml:"portal_origins"`
 	Widget        web.WidgetOptions `yaml:"widget"`
@@ -140,8 +145,20 @@ func (c Config) Validate() error {
 	if c.Limits.MessagesPerConversation < 1 || c.Limits.MessagesPerIP < 1 || c.Limits.ConversationsPerIP < 1 {
 		errs = append(errs, "i limiti (limits) devono essere numeri positivi")
 	}
+	if _, err := c.Calendar(); err != nil {
+		errs = append(errs, sportello.ErrorMessage(err))
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("configurazione non valida: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// Calendar is the comune's office-hours calendar.
+func (c Config) Calendar() (*handoff.Calendar, error) {
+	h := c.Comune.Hours
+	if len(h.Week) == 0 && h.Patron == "" && len(h.Closed) == 0 && len(h.Special) == 0 {
+		return handoff.DefaultCalendar(), nil
+	}
+	return h.Calendar()
 }

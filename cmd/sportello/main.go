@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `Uso: sportello <comando> [opzioni]
@@ -17,6 +18,7 @@ Comandi:
   serve [--config FILE]                  avvia il server (predefinito: il comune demo su :8080)
   check [CARTELLA]                       controlla una cartella di schede (senza cartella: il comune demo)
   ask [--schede DIR] [--json] "domanda"  chiede all'assistente e stampa la risposta
+  hours [--config FILE] [--at RFC3339]   dice se l'ufficio è aperto in quell'istante e quando chiude o riapre
   eval [--schede DIR] [--domande FILE.tsv] [--json]
                                          valuta l'assistente su un file di domande
 `
@@ -44,6 +46,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAsk(ctx, args[1:], stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdout, stderr)
+	case "hours":
+		return runHours(args[1:], stdout, stderr, time.Now)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sportello/sportello/assistant"
 	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/handoff"
 	"github.com/sportello/sportello/schede"
 )
 
@@ -41,7 +42,7 @@ func newAssistant(dir string, w io.Writer) (*assistant.Assistant, *schede.Set, e
 			fmt.Fprintln(w, p)
 		}
 	}
-	a := assistant.New(assistant.Options{Comune: demo.Comune})
+	a := assistant.New(assistant.Options{Comune: demo.Comune, Hours: handoff.DefaultCalendar().Sentence})
 	if err := a.Load(set); err != nil {
 		return nil, nil, err
 	}

@@ -56,7 +56,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.store = store
-	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name})
+	cal, err := m.Config.Calendar()
+	if err != nil {
+		return err
+	}
+	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name, Hours: cal.Sentence})
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	if err := m.loadSchede(bg); err != nil {
