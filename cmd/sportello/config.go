@@ -41,9 +41,9 @@ type ComuneConfig struct {
 	// Hours are the operators' office hours; empty means the demo's
 	// (Monday to Saturday 8:00–20:00, patron saint 24 June).
 	Hours         handoff.HoursConfig `yaml:"hours"`
-	PortalURL     string            `yaml:"portal_url"`
-	PortalOrigins []string          `yaml:"portal_origins"`
-	Widget        web.WidgetOptions `yaml:"widget"`
+	PortalURL     string              `yaml:"portal_url"`
+	PortalOrigins []string            `yaml:"portal_origins"`
+	Widget        web.WidgetOptions   `yaml:"widget"`
 }
 
 // LimitsConfig are the citizens' rate limits, per minute.
