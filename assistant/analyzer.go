@@ -135,9 +135,6 @@ func (a *Analyzer) Stems(text string) []string {
 	return out
 }
 
-// IsStop reports whether a folded word is an Italian stop word.
-func (a *Analyzer) IsStop(w string) bool { return a.stop[w] }
-
 // Analyze implements bleve's analysis.Analyzer, so the index and the
 // questions go through exactly the same steps.
 func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {

@@ -67,9 +67,6 @@ func New(opts Options) *Assistant {
 	return &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
 }
 
-// Analyzer returns the Italian analyzer the assistant uses.
-func (a *Assistant) Analyzer() *Analyzer { return a.analyzer }
-
 // Load builds the index of a set and swaps it in; questions in flight
 // finish on the previous one.
 func (a *Assistant) Load(set *schede.Set) error {

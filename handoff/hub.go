@@ -79,10 +79,3 @@ func (h *Hub) Publish(convID string, e Event) {
 		}
 	}
 }
-
-// Listeners returns how many listeners a conversation has.
-func (h *Hub) Listeners(convID string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs[convID])
-}

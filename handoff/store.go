@@ -60,10 +60,6 @@ func Open(path string) (*Store, error) {
 // Close closes the file.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the bbolt handle to other stores of this package sharing the
-// same file.
-func (s *Store) DB() *bolt.DB { return s.db }
-
 func randomString(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {

@@ -51,16 +51,6 @@ type Section struct {
 	Line int
 }
 
-// Section returns the section with the given slug, or nil.
-func (c *Card) Section(slug string) *Section {
-	for i := range c.Sections {
-		if c.Sections[i].Slug == slug {
-			return &c.Sections[i]
-		}
-	}
-	return nil
-}
-
 // Severity of a Problem.
 type Severity int
 
