@@ -118,29 +118,3 @@ func joinFloats(fs []float64) string {
 	}
 	return out
 }
-
-func TestDumpConfidence(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
-	}
-	a, qs := demoAssistant(t)
-	for _, q := range qs {
-		ans, _ := a.Ask(context.Background(), q.Text, Context{})
-		in := len(q.Expected) > 0
-		top1, top3 := false, false
-		for i, r := range ans.Ranked {
-			for _, id := range q.Expected {
-				if id == r.CardID {
-					top1 = top1 || i == 0
-					top3 = top3 || i < 3
-				}
-			}
-		}
-		p := confidence(ans.features)
-		c2 := 0.0
-		if len(ans.Ranked) > 1 {
-			c2 = ans.Ranked[1].Score / ans.Ranked[0].Score
-		}
-		fmt.Printf("%v\t%v\t%v\t%.2f\t%.2f\t%s\t%s\n", in, top1, top3, p, c2, ans.Decision, q.Text)
-	}
-}
