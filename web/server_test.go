@@ -405,3 +405,20 @@ func TestWidgetConfigAndHealth(t *testing.T) {
 		t.Errorf("unknown API path: %d %+v", resp.StatusCode, e)
 	}
 }
+
+func TestRateLimitPerIP(t *testing.T) {
+	ts := newTestServer(t, Options{MessagesPerMinuteIP: 3, ConversationsPerMinuteIP: 2})
+	a, b := ts.newConversation(t), ts.newConversation(t)
+	var e errorBody
+	if resp := ts.call(t, "POST", "/api/v1/conversations", "", nil, &e); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("third conversation from one IP: %d, want 429", resp.StatusCode)
+	}
+	codes := []int{}
+	for i, c := range []conv{a, b, a, b} {
+		resp := ts.call(t, "POST", "/api/v1/conversations/"+c.ID+"/messages", c.Token, map[string]string{"text": fmt.Sprintf("imu %d", i)}, nil)
+		codes = append(codes, resp.StatusCode)
+	}
+	if fmt.Sprint(codes) != "[201 201 201 429]" {
+		t.Errorf("messages from one IP over two conversations: %v, want the 4th refused", codes)
+	}
+}
