@@ -249,7 +249,7 @@ func ambiguous(r []Ranked, content int) bool {
 	if r[1].Score >= 0.9*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage {
 		return true
 	}
-	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.4*r[0].Score
+	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.5*r[0].Score
 }
 
 // clarifyOptions returns the two or three cards worth offering.
