@@ -125,20 +125,21 @@ func New(opts Options, deps Deps) (*Server, error) {
 	e.Use(s.logRequests)
 	e.Use(securityHeaders)
 	s.routes()
+	s.httpServer = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(deps.Logger.Handler(), slog.LevelWarn),
+	}
 	return s, nil
 }
 
 // Handler returns the server as an http.Handler (for tests).
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Serve accepts connections on l until Shutdown.
+// Serve accepts connections on l until Shutdown (also when Shutdown came
+// first: then it returns at once).
 func (s *Server) Serve(l net.Listener) error {
-	s.httpServer = &http.Server{
-		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-	}
 	err := s.httpServer.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -150,9 +151,6 @@ func (s *Server) Serve(l net.Listener) error {
 // WebSockets are told the server is going away.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.stopOnce.Do(func() { close(s.stopping) })
-	if s.httpServer == nil {
-		return nil
-	}
 	return s.httpServer.Shutdown(ctx)
 }
 

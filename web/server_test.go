@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -420,5 +421,32 @@ func TestRateLimitPerIP(t *testing.T) {
 	}
 	if fmt.Sprint(codes) != "[201 201 201 429]" {
 		t.Errorf("messages from one IP over two conversations: %v, want the 4th refused", codes)
+	}
+}
+
+func TestShutdownBeforeServe(t *testing.T) {
+	store, _ := handoff.Open(filepath.Join(t.TempDir(), "db"))
+	defer store.Close()
+	s, err := New(Options{}, Deps{Store: store, Hub: handoff.NewHub(), Assistant: assistant.New(assistant.Options{}),
+		Cards: func() *schede.Set { return nil }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(l) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after Shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve after Shutdown kept serving: a SIGTERM right after start would hang")
 	}
 }
