@@ -18,8 +18,8 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.7
-	clarifyThreshold = 0.45
+	answerThreshold  = 0.65
+	clarifyThreshold = 0.5
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096

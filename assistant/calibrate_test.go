@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/schede"
 )
 
 // TestCalibrate refits the confidence model on the demo question set:
@@ -44,6 +46,36 @@ func TestCalibrate(t *testing.T) {
 			set = 1
 		}
 		rows = append(rows, row{ans.features, y, set})
+	}
+	// The Montebello set (testdata) is another comune written in a terser
+	// style; EXTRA=schede-dir:questions.tsv replaces it.
+	extra := os.Getenv("EXTRA")
+	if extra == "" {
+		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv"
+	}
+	{
+		dir, file, _ := strings.Cut(extra, ":")
+		set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := New(Options{})
+		b.Load(set)
+		src, _ := os.ReadFile(file)
+		eqs, _ := ReadQuestions(bytes.NewReader(src), file)
+		for _, q := range eqs {
+			ans, err := b.Ask(context.Background(), q.Text, Context{})
+			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
+				continue
+			}
+			y := 0.0
+			for _, id := range q.Expected {
+				if id == ans.Ranked[0].CardID {
+					y = 1
+				}
+			}
+			rows = append(rows, row{ans.features, y, 2})
+		}
 	}
 	fit := func(use func(row) bool) ([nFeatures]float64, float64) {
 		var w [nFeatures]float64
@@ -103,6 +135,10 @@ func TestCalibrate(t *testing.T) {
 	report("fit on set 1, test on set 2", w0, b0, func(r row) bool { return r.set == 1 })
 	w1, b1 := fit(func(r row) bool { return r.set == 1 })
 	report("fit on set 2, test on set 1", w1, b1, func(r row) bool { return r.set == 0 })
+	w2, b2 := fit(func(r row) bool { return r.set != 2 })
+	report("fit on demo, test on extra", w2, b2, func(r row) bool { return r.set == 2 })
+	w3, b3 := fit(func(r row) bool { return r.set == 2 })
+	report("fit on extra, test on demo", w3, b3, func(r row) bool { return r.set != 2 })
 	w, b := fit(func(row) bool { return true })
 	report("fit on all, in sample", w, b, func(row) bool { return true })
 	fmt.Printf("confWeights = [nFeatures]float64{%s}\nconfBias = %.3f\n", joinFloats(w[:]), b)
