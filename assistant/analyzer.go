@@ -112,11 +112,13 @@ func (a *Analyzer) Words(text string) []Word {
 	for _, tok := range a.tokenizer.Tokenize([]byte(text)) {
 		w := schede.Fold(string(tok.Term))
 		w = stripElision(w)
-		if w == "" || utf8.RuneCountInString(w) > maxWordLen || !hasLetterOrDigit(w) {
+		n := utf8.RuneCountInString(w)
+		if w == "" || n > maxWordLen || !hasLetterOrDigit(w) {
 			continue
 		}
 		word := Word{Surface: w, Start: tok.Start, End: tok.End}
-		if !a.stop[w] {
+		// A lone letter ("x" for "per", a stray "k") is not a word.
+		if !a.stop[w] && (n > 1 || unicode.IsDigit([]rune(w)[0])) {
 			word.Stem = a.stem(w)
 		}
 		out = append(out, word)

@@ -91,8 +91,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.738, 1.953, 3.441, -1.820, -0.176, -0.763, 3.777, 0.436, -3.344}
-	confBias    = -5.645
+	confWeights = [nFeatures]float64{3.703, 1.873, 3.473, -1.875, -0.228, -0.753, 3.811, 0.505, -3.361}
+	confBias    = -5.627
 )
 
 func confidence(f [nFeatures]float64) float64 {

@@ -12,11 +12,11 @@ var thesaurus = [][]string{
 	{"trasloco", "traslocare", "trasferimento", "trasferirsi", "trasferisco"},
 	{"contributo", "sussidio", "aiuto economico", "sostegno economico", "bonus"},
 	{"affitto", "locazione", "pigione"},
-	{"scuolabus", "pulmino", "pullmino", "trasporto scolastico"},
+	{"scuolabus", "scuola bus", "pulmino", "pullmino", "trasporto scolastico"},
 	{"mensa", "refezione", "pranzo a scuola", "ristorazione scolastica"},
 	{"lampione", "illuminazione pubblica", "luce della strada"},
 	{"buca", "voragine", "dissesto stradale"},
-	{"matrimonio", "sposarsi", "nozze", "sposare"},
+	{"matrimonio", "sposarsi", "sposarci", "nozze", "sposare"},
 	{"decesso", "morte", "morto", "defunto", "lutto"},
 	{"nascita", "nato", "nata", "partorito"},
 	{"parcheggio", "posteggio", "sosta", "parcheggiare", "posto auto"},
@@ -38,6 +38,9 @@ var thesaurus = [][]string{
 	{"rotto", "guasto", "non funziona", "danneggiato"},
 	{"cane", "cagnolino", "cucciolo"},
 	{"cimitero", "camposanto"},
+	{"passo carrabile", "passo carraio", "accesso carraio", "ingresso carraio"},
+	{"foto", "fotografia", "fototessera"},
+	{"autorizzazione", "permesso", "licenza", "nulla osta"},
 }
 
 // otherAuthorities name services that in Italy belong to other
