@@ -26,6 +26,7 @@ const (
 	maxTerms         = 24
 	cueWeight        = 0.35
 	typoWeight       = 0.9
+	familyWeight     = 0.7
 	closeGrace       = 30 * time.Second
 )
 
@@ -297,6 +298,9 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 				t.alts = append(t.alts, alt{stems: []string{c}, weight: typoWeight})
 				t.idf = max(t.idf, ix.idf(c))
 			}
+		} else if f := ix.typos.family(w.Stem); f != "" {
+			t.alts = append(t.alts, alt{stems: []string{f}, weight: familyWeight})
+			t.idf = ix.idf(f)
 		}
 		seen[w.Stem] = len(out)
 		stems = append(stems, w.Stem)

@@ -304,3 +304,17 @@ func TestOfficeHoursComeFromTheCalendar(t *testing.T) {
 		t.Errorf("a question about an office's hours was answered from the operators' calendar")
 	}
 }
+
+func TestWordFamilies(t *testing.T) {
+	ti := newTypoIndex(map[string]int{"compostagg": 2, "compost": 1, "carrabil": 3})
+	tests := []struct{ stem, want string }{
+		{"compostier", "compostagg"}, // compostiera ~ compostaggio
+		{"carraio", ""},              // shares only five letters
+		{"compo", ""},                // too short to say
+	}
+	for _, tt := range tests {
+		if got := ti.family(tt.stem); got != tt.want {
+			t.Errorf("family(%q): got %q, want %q", tt.stem, got, tt.want)
+		}
+	}
+}

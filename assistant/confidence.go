@@ -91,8 +91,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.703, 1.873, 3.473, -1.875, -0.228, -0.753, 3.811, 0.505, -3.361}
-	confBias    = -5.627
+	confWeights = [nFeatures]float64{3.668, 1.859, 3.530, -1.907, -0.261, -0.775, 3.787, 0.575, -3.373}
+	confBias    = -5.631
 )
 
 func confidence(f [nFeatures]float64) float64 {

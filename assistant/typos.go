@@ -17,14 +17,24 @@ type typoIndex struct {
 	df      map[string]int
 	deletes map[string][]string
 	squash  map[string][]string
+	// prefixes maps the first prefixLen letters of long stems to them,
+	// for words of the same family the stemmer does not join
+	// ("compostiera", "compostaggio").
+	prefixes map[string][]string
 }
+
+const prefixLen = 6
 
 const minTypoLen = 4
 
 func newTypoIndex(df map[string]int) *typoIndex {
-	ti := &typoIndex{df: df, deletes: map[string][]string{}, squash: map[string][]string{}}
+	ti := &typoIndex{df: df, deletes: map[string][]string{}, squash: map[string][]string{}, prefixes: map[string][]string{}}
 	for t := range df {
 		n := utf8.RuneCountInString(t)
+		if n > prefixLen {
+			p := string([]rune(t)[:prefixLen])
+			ti.prefixes[p] = append(ti.prefixes[p], t)
+		}
 		if n < minTypoLen-1 {
 			continue
 		}
@@ -81,6 +91,22 @@ func (ti *typoIndex) correct(t string) []string {
 		out = out[:2]
 	}
 	return out
+}
+
+// family returns the most frequent known stem that shares the first
+// prefixLen letters with an unknown stem of more than prefixLen letters.
+func (ti *typoIndex) family(t string) string {
+	rs := []rune(t)
+	if len(rs) <= prefixLen {
+		return ""
+	}
+	best := ""
+	for _, c := range ti.prefixes[string(rs[:prefixLen])] {
+		if best == "" || ti.df[c] > ti.df[best] || ti.df[c] == ti.df[best] && c < best {
+			best = c
+		}
+	}
+	return best
 }
 
 func boolInt(b bool) int {
