@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,53 +31,48 @@ func TestCalibrate(t *testing.T) {
 		set int
 	}
 	var rows []row
-	for _, q := range qs {
-		ans, err := a.Ask(context.Background(), q.Text, Context{})
-		if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
-			continue
-		}
-		y := 0.0
-		for _, id := range q.Expected {
-			if id == ans.Ranked[0].CardID {
+	// collect asks every question and keeps its features, labelled by
+	// whether the top card is a right one; set says which set it is from.
+	collect := func(a *Assistant, qs []Question, set func(Question) int) {
+		for _, q := range qs {
+			ans, err := a.Ask(context.Background(), q.Text, Context{})
+			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
+				continue
+			}
+			y := 0.0
+			if slices.Contains(q.Expected, ans.Ranked[0].CardID) {
 				y = 1
 			}
+			rows = append(rows, row{ans.features, y, set(q)})
 		}
-		set := 0
-		if q.Line > split {
-			set = 1
-		}
-		rows = append(rows, row{ans.features, y, set})
 	}
+	collect(a, qs, func(q Question) int {
+		if q.Line > split {
+			return 1
+		}
+		return 0
+	})
 	// The Montebello set (testdata) is another comune written in a terser
 	// style; EXTRA=schede-dir:questions.tsv replaces it.
 	extra := os.Getenv("EXTRA")
 	if extra == "" {
 		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv"
 	}
-	{
-		dir, file, _ := strings.Cut(extra, ":")
-		set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := New(Options{})
-		b.Load(set)
-		src, _ := os.ReadFile(file)
-		eqs, _ := ReadQuestions(bytes.NewReader(src), file)
-		for _, q := range eqs {
-			ans, err := b.Ask(context.Background(), q.Text, Context{})
-			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
-				continue
-			}
-			y := 0.0
-			for _, id := range q.Expected {
-				if id == ans.Ranked[0].CardID {
-					y = 1
-				}
-			}
-			rows = append(rows, row{ans.features, y, 2})
-		}
+	dir, file, _ := strings.Cut(extra, ":")
+	set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
+	if err != nil {
+		t.Fatal(err)
 	}
+	other := New(Options{})
+	if err := other.Load(set); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eqs, _ := ReadQuestions(bytes.NewReader(src), file)
+	collect(other, eqs, func(Question) int { return 2 })
 	fit := func(use func(row) bool) ([nFeatures]float64, float64) {
 		var w [nFeatures]float64
 		b := 0.0
