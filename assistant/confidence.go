@@ -91,8 +91,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.668, 1.859, 3.530, -1.907, -0.261, -0.775, 3.787, 0.575, -3.373}
-	confBias    = -5.631
+	confWeights = [nFeatures]float64{3.540, 2.104, 3.879, -1.816, -0.304, -0.614, 3.731, 0.524, -3.366}
+	confBias    = -5.961
 )
 
 func confidence(f [nFeatures]float64) float64 {

@@ -30,7 +30,7 @@ var fields = []field{
 	{"title", 3.0, 1.0},
 	{"syn", 2.5, 1.0},
 	{"questions", 1.6, 0.9},
-	{"summary", 1.0, 0.65},
+	{"summary", 1.0, 0.8},
 	{"heading", 0.8, 0.45},
 	{"body", 0.7, 0.45},
 }
