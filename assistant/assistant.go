@@ -363,16 +363,7 @@ func (ix *index) coverage(card int, terms []qterm) float64 {
 	for _, t := range terms {
 		w := t.weight * t.idf
 		total += w
-		best := 0.0
-		for _, al := range t.alts {
-			s := 0.0
-			for _, st := range al.stems {
-				s += ci.terms[st]
-			}
-			s = s / float64(len(al.stems)) * al.weight
-			best = math.Max(best, s)
-		}
-		got += w * best
+		got += w * bestStrength(ci, t)
 	}
 	if total == 0 {
 		return 0

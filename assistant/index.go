@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -186,13 +187,7 @@ func (ix *index) noteStems(ci *cardInfo, f int, stems []string) {
 	}
 }
 
-func joinLines(ss []string) string {
-	out := ""
-	for _, s := range ss {
-		out += s + "\n"
-	}
-	return out
-}
+func joinLines(ss []string) string { return strings.Join(ss, "\n") }
 
 // idf is the inverse card frequency of a stem (BM25's form). A stem no
 // card has gets the value of a word in one card: unknown words are often

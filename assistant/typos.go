@@ -77,7 +77,7 @@ func (ti *typoIndex) correct(t string) []string {
 	}
 	var out []string
 	for c := range found {
-		if c != t && sameFirst(c, t) && osaDistance(c, t) <= 1+boolInt(squashDoubles(c) == squashDoubles(t)) {
+		if c != t && sameFirst(c, t) && (squashDoubles(c) == squashDoubles(t) || osaDistance(c, t) <= 1) {
 			out = append(out, c)
 		}
 	}
@@ -107,13 +107,6 @@ func (ti *typoIndex) family(t string) string {
 		}
 	}
 	return best
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 8 // any number of doubled letters
-	}
-	return 0
 }
 
 func sameFirst(a, b string) bool {

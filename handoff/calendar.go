@@ -278,6 +278,12 @@ var (
 	mesi   = [13]string{"", "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
 )
 
+// ItalianDate writes an instant in its own zone as people read it:
+// "lunedì 29 marzo 2021 alle 8:00 (+02:00)".
+func ItalianDate(t time.Time) string {
+	return fmt.Sprintf("%s %d %s %d alle %s (%s)", giorni[t.Weekday()], t.Day(), mesi[t.Month()], t.Year(), clock(t.Hour()*60+t.Minute()), t.Format("-07:00"))
+}
+
 // WeekText describes the weekly hours: "dal lunedì al sabato, 8:00–20:00".
 func (c *Calendar) WeekText() string {
 	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}

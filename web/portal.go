@@ -25,7 +25,6 @@ type portalGroup struct {
 // portalPage is the demo comune's services page, with the widget added
 // the way a real portal adds it: one script tag.
 func (s *Server) portalPage(c echo.Context) error {
-	var cards []portalCard
 	groups := map[string][]portalCard{}
 	if set := s.cards(); set != nil {
 		for _, card := range set.Published() {
@@ -33,9 +32,7 @@ func (s *Server) portalPage(c echo.Context) error {
 			if cat == "" {
 				cat = otherCategory
 			}
-			pc := portalCard{ID: card.ID, Title: card.Title, Description: card.Description, Category: cat, Link: card.Link}
-			cards = append(cards, pc)
-			groups[cat] = append(groups[cat], pc)
+			groups[cat] = append(groups[cat], portalCard{ID: card.ID, Title: card.Title, Description: card.Description, Category: cat, Link: card.Link})
 		}
 	}
 	var gs []portalGroup
@@ -53,7 +50,6 @@ func (s *Server) portalPage(c echo.Context) error {
 		"Comune":    s.opts.Comune,
 		"CSS":       s.assets.URL("portal.css"),
 		"WidgetURL": "/widget.js",
-		"Cards":     cards,
 		"Groups":    gs,
 	}
 	var buf bytes.Buffer

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/sportello/sportello/handoff"
 )
 
 // runHours prints whether the office is open at an instant by its
@@ -40,25 +42,18 @@ func runHours(args []string, stdout, stderr io.Writer, now func() time.Time) int
 	t = t.In(cal.Loc)
 	if end, open := cal.NextClosing(t); open {
 		fmt.Fprintln(stdout, "aperto")
-		fmt.Fprintf(stdout, "chiude: %s\n", italianDate(end.In(cal.Loc)))
+		fmt.Fprintf(stdout, "chiude: %s\n", handoff.ItalianDate(end.In(cal.Loc)))
 	} else {
 		fmt.Fprintln(stdout, "chiuso")
 		if h := cal.Holiday(t); h != "" {
 			fmt.Fprintf(stdout, "festivo: %s\n", h)
 		}
 		if next, ok := cal.NextOpening(t); ok {
-			fmt.Fprintf(stdout, "riapre: %s\n", italianDate(next.In(cal.Loc)))
+			fmt.Fprintf(stdout, "riapre: %s\n", handoff.ItalianDate(next.In(cal.Loc)))
 		} else {
 			fmt.Fprintln(stdout, "riapre: mai nei prossimi 400 giorni: controlla la configurazione")
 		}
 	}
 	fmt.Fprintln(stdout, cal.Sentence(t))
 	return 0
-}
-
-// italianDate writes an instant as "lunedì 29 marzo 2021 alle 8:00 (+02:00)".
-func italianDate(t time.Time) string {
-	giorni := []string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"}
-	mesi := []string{"", "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
-	return fmt.Sprintf("%s %d %s %d alle %d:%02d (%s)", giorni[t.Weekday()], t.Day(), mesi[t.Month()], t.Year(), t.Hour(), t.Minute(), t.Format("-07:00"))
 }
