@@ -275,3 +275,64 @@ func TestWidgetShowsRateLimitNotice(t *testing.T) {
 		t.Errorf("%d citizen messages shown as stored, want 2 (the third waits to be retried)", stored)
 	}
 }
+
+func TestWidgetOfflineRetryAndNewConversation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Data = t.TempDir()
+	m := NewMain(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { m.Close() }()
+	base := "http://" + m.Addr()
+	ctx := browser(t)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitShadow(ctx, t, "launcher", `root.querySelector('.sp-launcher')`)
+	send := func(q string) {
+		t.Helper()
+		if err := chromedp.Run(ctx, inShadow(`root.querySelector('.sp-input').focus()`, nil), typeText(q), chromedp.KeyEvent(kb.Enter)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chromedp.Run(ctx, inShadow(`root.querySelector('.sp-launcher').click()`, nil))
+	send("orari dell'urp")
+	waitShadow(ctx, t, "first answer", `root.querySelectorAll('.sp-msg.sp-assistant[data-seq]').length >= 1`)
+
+	// The server goes away: the message waits with an Italian notice, and
+	// is sent once, when the server is back on the same address.
+	addr := m.Addr()
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	send("quanto costa la carta d'identità?")
+	waitShadow(ctx, t, "offline notice", `[...root.querySelectorAll('.sp-notice, .sp-msg')].some(e => /Sei offline/.test(e.textContent))`)
+	cfg.Addr = addr
+	m = NewMain(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitShadow(ctx, t, "sent after the network is back", `[...root.querySelectorAll('.sp-card-title')].some(e => /identit/i.test(e.textContent))`)
+	var citizen int
+	chromedp.Run(ctx, inShadow(`[...root.querySelectorAll('.sp-citizen')].filter(e => /carta d'identit/.test(e.textContent)).length`, &citizen))
+	if citizen != 1 {
+		t.Errorf("the retried message shows %d times, want once", citizen)
+	}
+
+	// A new conversation forgets the old one, also after a reload.
+	if err := chromedp.Run(ctx, inShadow(`root.querySelector('.sp-new').click()`, nil)); err != nil {
+		t.Fatal(err)
+	}
+	waitShadow(ctx, t, "empty log", `root.querySelectorAll('.sp-msg[data-seq]').length === 0`)
+	send("passo carrabile")
+	waitShadow(ctx, t, "answer in the new conversation", `root.querySelectorAll('.sp-msg.sp-assistant[data-seq]').length >= 1`)
+	chromedp.Run(ctx, chromedp.Reload())
+	waitShadow(ctx, t, "launcher after reload", `root.querySelector('.sp-launcher')`)
+	chromedp.Run(ctx, inShadow(`root.querySelector('.sp-launcher').click()`, nil))
+	waitShadow(ctx, t, "only the new conversation", `root.querySelectorAll('.sp-msg[data-seq]').length >= 2 && ![...root.querySelectorAll('.sp-citizen')].some(e => /orari/.test(e.textContent))`)
+}
