@@ -455,3 +455,16 @@ func (a *Assistant) FromCard(ctx context.Context, cardID, question string, cc Co
 	}
 	return a.answer(ix, card, aspect, a.terms(ix, words), 1, false), nil
 }
+
+// Card returns a published card of the current schede by ID, or nil.
+func (a *Assistant) Card(id string) *schede.Card {
+	ix := a.cur.Load()
+	if ix == nil {
+		return nil
+	}
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil
+	}
+	return ix.cards[i].card
+}

@@ -13,8 +13,12 @@ type Reply struct {
 	Text     string
 	Decision string
 	Reason   string
-	Data     json.RawMessage
-	Context  json.RawMessage
+	// Card is the title of the card answered from, or of the closest
+	// one when the assistant was not sure; Confidence is its confidence.
+	Card       string
+	Confidence float64
+	Data       json.RawMessage
+	Context    json.RawMessage
 }
 
 // Answerer is what the chat needs of the assistant. cardID, when set,
@@ -25,17 +29,19 @@ type Answerer interface {
 }
 
 // Chat runs a conversation: it stores what the citizen writes before
-// anything else, asks the assistant, stores and pushes the reply.
+// anything else, then either lets the operator holding the chat answer,
+// or asks the assistant, stores and pushes the reply, and escalates to
+// the desk when the assistant hands over.
 type Chat struct {
 	Store    *Store
 	Answerer Answerer
-	Hub      *Hub
+	Desk     *Desk
 }
 
 // Send handles one citizen message and returns the stored message and
-// the reply. A retry with the same clientID returns what was stored the
-// first time; if the reply was lost (a crash between the two writes), it
-// is produced now.
+// the reply (none when an operator holds the chat). A retry with the same
+// clientID returns what was stored the first time; if the reply was lost
+// (a crash between the two writes), it is produced now.
 func (c *Chat) Send(ctx context.Context, conv Conversation, text, clientID, cardID string) ([]Message, error) {
 	text, err := ValidateText(text)
 	if err != nil {
@@ -53,16 +59,111 @@ func (c *Chat) Send(ctx context.Context, conv Conversation, text, clientID, card
 	}
 	citizen := stored[0]
 	if created {
-		c.Hub.Publish(conv.ID, Event{Type: "message", Message: &citizen})
+		c.Desk.deliver(conv.ID, citizen)
+	}
+	state, _ := c.Desk.Live(conv.ID)
+	if state == StateAssigned {
+		return []Message{citizen}, nil // the operator answers; the assistant is silent
+	}
+	// The context may have moved on since conv was read.
+	if cur, err := c.Store.Conversation(ctx, conv.ID); err == nil {
+		conv = cur
 	}
 	reply, err := c.Answerer.Answer(ctx, citizen.Text, conv.Context, cardID)
 	if err != nil {
 		return []Message{citizen}, fmt.Errorf("answer in %s: %w", conv.ID, err)
 	}
+	if reply.Decision == "handoff" && state == StateQueued {
+		// Already waiting for a person: a second hand-over text would
+		// only confuse; the position notice says where they are.
+		return []Message{citizen}, nil
+	}
 	out, _, err := c.Store.Append(ctx, conv.ID, []Message{{Role: RoleAssistant, Text: reply.Text, Reply: reply.Data}}, reply.Context)
 	if err != nil {
 		return []Message{citizen}, err
 	}
-	c.Hub.Publish(conv.ID, Event{Type: "message", Message: &out[0]})
+	c.Desk.deliver(conv.ID, out[0])
+	if reply.Decision == "handoff" {
+		reason := Reason(reply.Reason)
+		if reason != ReasonAskedPerson && reason != ReasonLowConfidence {
+			reason = ReasonNoMatch
+		}
+		err := c.Desk.Escalate(ctx, conv.ID, Escalation{Reason: reason, Question: citizen.Text, Card: reply.Card, Confidence: reply.Confidence})
+		if err != nil {
+			return []Message{citizen, out[0]}, err
+		}
+	}
 	return []Message{citizen, out[0]}, nil
+}
+
+// Feedback records whether an assistant answer was useful. Two "not
+// useful" in a row send the chat to a person.
+func (c *Chat) Feedback(ctx context.Context, conv Conversation, seq uint64, useful bool) (Message, error) {
+	m, err := c.Store.SetFeedback(ctx, conv.ID, seq, useful)
+	if err != nil || useful {
+		return m, err
+	}
+	last, err := c.Store.Messages(ctx, conv.ID, 0, 10000)
+	if err != nil {
+		return m, err
+	}
+	var rated []Message
+	for i := len(last) - 1; i >= 0 && len(rated) < 2; i-- {
+		if last[i].Role == RoleAssistant && last[i].Useful != nil {
+			rated = append(rated, last[i])
+		}
+	}
+	if len(rated) == 2 && !*rated[0].Useful && !*rated[1].Useful {
+		e := Escalation{Reason: ReasonNegativeFeedback, Answer: rated[0].Text}
+		for i := len(last) - 1; i >= 0; i-- {
+			if last[i].Role == RoleCitizen && last[i].Seq < rated[0].Seq {
+				e.Question = last[i].Text
+				break
+			}
+		}
+		return m, c.Desk.Escalate(ctx, conv.ID, e)
+	}
+	return m, nil
+}
+
+// AskPerson is the citizen's "talk to an operator" button: it is written
+// in the chat as their request and escalates whatever the assistant would
+// say. Already waiting or with an operator, nothing changes.
+func (c *Chat) AskPerson(ctx context.Context, conv Conversation) error {
+	if state, _ := c.Desk.Live(conv.ID); state != StateAssistant {
+		return nil
+	}
+	prev, err := c.Store.Messages(ctx, conv.ID, 0, 10000)
+	if err != nil {
+		return err
+	}
+	e := Escalation{Reason: ReasonAskedPerson}
+	for i := len(prev) - 1; i >= 0; i-- {
+		m := prev[i]
+		if m.Role == RoleAssistant && e.Answer == "" && e.Question == "" {
+			e.Answer = m.Text
+			var r struct {
+				Confidence float64 `json:"confidence"`
+				Card       *struct {
+					Title string `json:"title"`
+				} `json:"card"`
+			}
+			if json.Unmarshal(m.Reply, &r) == nil {
+				e.Confidence = r.Confidence
+				if r.Card != nil {
+					e.Card = r.Card.Title
+				}
+			}
+		}
+		if m.Role == RoleCitizen {
+			e.Question = m.Text
+			break
+		}
+	}
+	out, _, err := c.Store.Append(ctx, conv.ID, []Message{{Role: RoleCitizen, Text: "Vorrei parlare con un operatore."}}, nil)
+	if err != nil {
+		return err
+	}
+	c.Desk.deliver(conv.ID, out[0])
+	return c.Desk.Escalate(ctx, conv.ID, e)
 }

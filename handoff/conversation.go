@@ -35,6 +35,64 @@ type Conversation struct {
 	LastSeq   uint64    `json:"last_seq"`
 	// Context is the assistant's memory of the conversation, opaque here.
 	Context json.RawMessage `json:"context,omitempty"`
+	// State says who answers: the assistant, or people (queued, assigned).
+	State State `json:"state,omitempty"`
+	// Operator holds the chat when State is assigned.
+	Operator string `json:"operator,omitempty"`
+	// QueuedAt is when the chat last joined the queue.
+	QueuedAt time.Time `json:"queued_at,omitzero"`
+	// Escalations records every hand-over and its reason, oldest first.
+	Escalations []Escalation `json:"escalations,omitempty"`
+}
+
+// State is where a conversation stands with respect to people.
+type State string
+
+// The states of a conversation.
+const (
+	StateAssistant State = ""         // the assistant answers
+	StateQueued    State = "queued"   // waiting for an operator
+	StateAssigned  State = "assigned" // an operator holds it; the assistant is silent
+)
+
+// Reason says why a conversation went to people, or why it was offered a
+// written request instead.
+type Reason string
+
+// Escalation reasons. The first four send a chat towards a person; the
+// last three are why a person could not take it live.
+const (
+	ReasonLowConfidence    Reason = "low_confidence"
+	ReasonNoMatch          Reason = "no_match"
+	ReasonAskedPerson      Reason = "asked_person"
+	ReasonNegativeFeedback Reason = "negative_feedback"
+	ReasonClosed           Reason = "closed"
+	ReasonNobodyOnline     Reason = "nobody_online"
+	ReasonQueueTimeout     Reason = "queue_timeout"
+)
+
+// ReasonText is how the console names a reason.
+var ReasonText = map[Reason]string{
+	ReasonLowConfidence:    "risposta incerta",
+	ReasonNoMatch:          "nessuna scheda adatta",
+	ReasonAskedPerson:      "ha chiesto un operatore",
+	ReasonNegativeFeedback: "risposte non utili",
+	ReasonClosed:           "ufficio chiuso",
+	ReasonNobodyOnline:     "nessun operatore collegato",
+	ReasonQueueTimeout:     "attesa troppo lunga",
+}
+
+// Escalation is one hand-over: why, when, and what came of it
+// ("queued", "ticket_offered"). Question, Answer, Card and Confidence
+// are what the operator needs to see first.
+type Escalation struct {
+	At         time.Time `json:"at"`
+	Reason     Reason    `json:"reason"`
+	Outcome    string    `json:"outcome"`
+	Question   string    `json:"question,omitempty"`
+	Answer     string    `json:"answer,omitempty"`
+	Card       string    `json:"card,omitempty"`
+	Confidence float64   `json:"confidence,omitempty"`
 }
 
 // Message is one message of a conversation. Reply holds the assistant's
@@ -48,6 +106,13 @@ type Message struct {
 	Reply     json.RawMessage `json:"reply,omitempty"`
 	// Useful is the citizen's feedback on an assistant message.
 	Useful *bool `json:"useful,omitempty"`
+	// Author is the display name of the operator who wrote it.
+	Author string `json:"author,omitempty"`
+	// Internal messages (operators' notes) are never shown to citizens.
+	Internal bool `json:"internal,omitempty"`
+	// Offer, on a system message, is what the citizen may do next:
+	// "ticket" (leave a written request).
+	Offer string `json:"offer,omitempty"`
 }
 
 // ValidateText checks a citizen's message and returns it trimmed.

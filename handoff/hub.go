@@ -6,9 +6,14 @@ import "sync"
 // something happening around it (an operator joined, typing, queue
 // position).
 type Event struct {
-	Type    string   `json:"type"` // "message" or "event"
-	Message *Message `json:"message,omitempty"`
-	Event   *Notice  `json:"event,omitempty"`
+	// Type is "message" or "event" for everyone; consoles also get
+	// "queue" (the queue or the operators changed), "assigned" and
+	// "released" (a chat became or stopped being theirs).
+	Type string `json:"type"`
+	// Conversation names the chat on operator topics.
+	Conversation string   `json:"conversation,omitempty"`
+	Message      *Message `json:"message,omitempty"`
+	Event        *Notice  `json:"event,omitempty"`
 }
 
 // Notice is a non-message event.
@@ -16,6 +21,10 @@ type Notice struct {
 	Kind     string `json:"kind"`
 	Text     string `json:"text,omitempty"`
 	Position int    `json:"position,omitempty"`
+	// Wait is the estimated wait in minutes, with Position.
+	Wait int `json:"wait_minutes,omitempty"`
+	// Who is the operator's display name (joined, typing).
+	Who string `json:"who,omitempty"`
 }
 
 // Hub fans events out to the listeners of each conversation. A listener

@@ -23,6 +23,9 @@ var (
 	bucketMessages      = []byte("messages") // one sub-bucket per conversation
 	bucketClientIDs     = []byte("client_ids")
 	bucketByUpdate      = []byte("conversations_by_update")
+	// bucketLive lists the conversations that are queued or assigned, so
+	// a restart finds them without a scan.
+	bucketLive = []byte("live")
 )
 
 // Store keeps conversations and messages in a bbolt file. Every write is
@@ -40,7 +43,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketConversations, bucketMessages, bucketClientIDs, bucketByUpdate} {
+		for _, b := range [][]byte{bucketConversations, bucketMessages, bucketClientIDs, bucketByUpdate, bucketLive} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -139,6 +142,14 @@ func putConversation(tx *bolt.Tx, c Conversation, prevUpdated time.Time) error {
 	if err := tx.Bucket(bucketConversations).Put([]byte(c.ID), v); err != nil {
 		return err
 	}
+	live := tx.Bucket(bucketLive)
+	if c.State == StateAssistant {
+		if err := live.Delete([]byte(c.ID)); err != nil {
+			return err
+		}
+	} else if err := live.Put([]byte(c.ID), nil); err != nil {
+		return err
+	}
 	idx := tx.Bucket(bucketByUpdate)
 	if !prevUpdated.IsZero() {
 		if err := idx.Delete(updateKey(prevUpdated, c.ID)); err != nil {
@@ -187,30 +198,13 @@ func (s *Store) Append(ctx context.Context, convID string, msgs []Message, setCo
 				return err
 			}
 		}
-		now := s.Now().UTC()
 		prev := c.UpdatedAt
-		for _, m := range msgs {
-			c.LastSeq++
-			m.Seq = c.LastSeq
-			m.CreatedAt = now
-			v, err := json.Marshal(m)
-			if err != nil {
-				return err
-			}
-			if err := mb.Put(seqKey(m.Seq), v); err != nil {
-				return err
-			}
-			if m.ClientID != "" && m.Role == RoleCitizen {
-				if err := ids.Put(clientKey(convID, m.ClientID), seqKey(m.Seq)); err != nil {
-					return err
-				}
-			}
-			out = append(out, m)
+		if out, err = s.appendTx(tx, &c, msgs); err != nil {
+			return err
 		}
 		if setContext != nil {
 			c.Context = setContext
 		}
-		c.UpdatedAt = now
 		created = true
 		return putConversation(tx, c, prev)
 	})
@@ -218,6 +212,82 @@ func (s *Store) Append(ctx context.Context, convID string, msgs []Message, setCo
 		return nil, false, fmt.Errorf("append to %s: %w", convID, err)
 	}
 	return out, created, nil
+}
+
+// appendTx numbers msgs after c's last message and stores them; the
+// caller writes c back.
+func (s *Store) appendTx(tx *bolt.Tx, c *Conversation, msgs []Message) ([]Message, error) {
+	mb, err := tx.Bucket(bucketMessages).CreateBucketIfNotExists([]byte(c.ID))
+	if err != nil {
+		return nil, err
+	}
+	ids := tx.Bucket(bucketClientIDs)
+	now := s.Now().UTC()
+	out := make([]Message, 0, len(msgs))
+	for _, m := range msgs {
+		c.LastSeq++
+		m.Seq = c.LastSeq
+		m.CreatedAt = now
+		v, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		if err := mb.Put(seqKey(m.Seq), v); err != nil {
+			return nil, err
+		}
+		if m.ClientID != "" {
+			if err := ids.Put(clientKey(c.ID, m.ClientID), seqKey(m.Seq)); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, m)
+	}
+	c.UpdatedAt = now
+	return out, nil
+}
+
+// Update changes a conversation and appends messages in one transaction:
+// a state change and the message that tells the citizen about it are
+// never apart. mutate may refuse with an error; then nothing is written.
+func (s *Store) Update(ctx context.Context, convID string, mutate func(*Conversation) error, msgs ...Message) (Conversation, []Message, error) {
+	var c Conversation
+	var out []Message
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		var err error
+		if c, err = getConversation(tx, convID); err != nil {
+			return err
+		}
+		prev := c.UpdatedAt
+		if mutate != nil {
+			if err := mutate(&c); err != nil {
+				return err
+			}
+		}
+		if out, err = s.appendTx(tx, &c, msgs); err != nil {
+			return err
+		}
+		return putConversation(tx, c, prev)
+	})
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("update %s: %w", convID, err)
+	}
+	return c, out, nil
+}
+
+// Live returns the conversations that are queued or assigned.
+func (s *Store) Live(ctx context.Context) ([]Conversation, error) {
+	var out []Conversation
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketLive).ForEach(func(k, _ []byte) error {
+			c, err := getConversation(tx, string(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // sameClient returns the message at seq and the assistant's reply to it,
@@ -305,6 +375,9 @@ func (s *Store) DeleteBefore(ctx context.Context, cutoff time.Time) (int, error)
 		for _, k := range doomed {
 			id := k[8:]
 			if err := idx.Delete(k); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketLive).Delete(id); err != nil {
 				return err
 			}
 			if err := tx.Bucket(bucketConversations).Delete(id); err != nil {

@@ -34,5 +34,14 @@ func (an *answerer) Answer(ctx context.Context, text string, raw json.RawMessage
 	if err != nil {
 		return handoff.Reply{}, err
 	}
-	return handoff.Reply{Text: ans.Text, Decision: string(ans.Decision), Reason: string(ans.Reason), Data: data, Context: next}, nil
+	r := handoff.Reply{Text: ans.Text, Decision: string(ans.Decision), Reason: string(ans.Reason), Confidence: ans.Confidence, Data: data, Context: next}
+	switch {
+	case ans.Card != nil:
+		r.Card = ans.Card.Title
+	case len(ans.Ranked) > 0:
+		if c := an.a.Card(ans.Ranked[0].CardID); c != nil {
+			r.Card = c.Title
+		}
+	}
+	return r, nil
 }

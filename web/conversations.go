@@ -41,10 +41,14 @@ func view(m handoff.Message) messageView {
 	return v
 }
 
-func views(ms []handoff.Message) []messageView {
-	out := make([]messageView, len(ms))
-	for i, m := range ms {
-		out[i] = view(m)
+// citizenViews are the messages a citizen may see: operators' internal
+// notes left out.
+func citizenViews(ms []handoff.Message) []messageView {
+	out := make([]messageView, 0, len(ms))
+	for _, m := range ms {
+		if !m.Internal {
+			out = append(out, view(m))
+		}
 	}
 	return out
 }
@@ -159,7 +163,7 @@ func (s *Server) listMessages(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"messages": views(msgs)})
+	return c.JSON(http.StatusOK, map[string]any{"messages": citizenViews(msgs)})
 }
 
 func parseAfter(q string) (uint64, error) {
@@ -188,12 +192,44 @@ func (s *Server) postFeedback(c echo.Context) error {
 	if req.Seq == 0 || req.Useful == nil {
 		return sportello.Errorf(sportello.EINVALID, "Indica il messaggio (seq) e se la risposta è stata utile (useful).")
 	}
-	m, err := s.store.SetFeedback(c.Request().Context(), conv.ID, req.Seq, *req.Useful)
+	m, err := s.chat.Feedback(c.Request().Context(), conv, req.Seq, *req.Useful)
 	if err != nil {
 		return err
 	}
 	v := view(m)
 	return c.JSON(http.StatusOK, map[string]any{"ok": true, "message": v})
+}
+
+// leaveQueue takes the citizen out of the operators' queue.
+func (s *Server) leaveQueue(c echo.Context) error {
+	conv, err := s.conversation(c, "")
+	if err != nil {
+		return err
+	}
+	if err := s.desk.Leave(c.Request().Context(), conv.ID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]bool{"ok": true})
+}
+
+// askPerson is the "Parla con un operatore" button: the chat goes to a
+// person whatever the assistant thinks.
+func (s *Server) askPerson(c echo.Context) error {
+	conv, err := s.conversation(c, "")
+	if err != nil {
+		return err
+	}
+	if c.Request().ContentLength > 0 {
+		var empty struct{}
+		if err := bind(c, &empty); err != nil {
+			return err
+		}
+	}
+	if err := s.chat.AskPerson(c.Request().Context(), conv); err != nil {
+		return err
+	}
+	state, _ := s.desk.Live(conv.ID)
+	return c.JSON(http.StatusOK, map[string]string{"state": string(state)})
 }
 
 func (s *Server) widgetConfig(c echo.Context) error {

@@ -31,5 +31,7 @@ func (s *Server) routes() {
 	api.POST("/conversations/:id/messages", s.postMessage)
 	api.GET("/conversations/:id/messages", s.listMessages)
 	api.POST("/conversations/:id/feedback", s.postFeedback)
+	api.POST("/conversations/:id/operator", s.askPerson)
+	api.POST("/conversations/:id/leave", s.leaveQueue)
 	api.GET("/conversations/:id/ws", s.conversationWS)
 }

@@ -54,6 +54,7 @@ type Server struct {
 	store     *handoff.Store
 	chat      *handoff.Chat
 	hub       *handoff.Hub
+	desk      *handoff.Desk
 	assistant *assistant.Assistant
 	cards     func() *schede.Set
 	assets    *assets
@@ -73,6 +74,9 @@ type Server struct {
 type Deps struct {
 	Store     *handoff.Store
 	Hub       *handoff.Hub
+	// Desk is the operators' queue; nil builds one on the default
+	// calendar (tests).
+	Desk      *handoff.Desk
 	Assistant *assistant.Assistant
 	// Cards returns the current schede, for the portal page.
 	Cards  func() *schede.Set
@@ -104,6 +108,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 		log:         deps.Logger,
 		store:       deps.Store,
 		hub:         deps.Hub,
+		desk:        deps.Desk,
 		assistant:   deps.Assistant,
 		cards:       deps.Cards,
 		assets:      a,
@@ -113,7 +118,10 @@ func New(opts Options, deps Deps) (*Server, error) {
 		createLimit: newLimiter(opts.ConversationsPerMinuteIP),
 		stopping:    make(chan struct{}),
 	}
-	s.chat = &handoff.Chat{Store: deps.Store, Hub: deps.Hub, Answerer: &answerer{a: deps.Assistant}}
+	if s.desk == nil {
+		s.desk = handoff.NewDesk(deps.Store, deps.Hub, handoff.DefaultCalendar(), deps.Logger)
+	}
+	s.chat = &handoff.Chat{Store: deps.Store, Desk: s.desk, Answerer: &answerer{a: deps.Assistant}}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sportello/sportello"
+	"github.com/sportello/sportello/handoff"
 )
 
 const (
@@ -63,6 +64,10 @@ func (s *Server) conversationWS(c echo.Context) error {
 		return wsjson.Write(wctx, conn, v)
 	}
 	for _, m := range backlog {
+		if m.Internal {
+			last = m.Seq
+			continue
+		}
 		if err := write(map[string]any{"type": "message", "message": view(m)}); err != nil {
 			return nil
 		}
@@ -100,12 +105,19 @@ func (s *Server) conversationWS(c echo.Context) error {
 				return nil
 			}
 			if ev.Type == "message" {
-				if ev.Message.Seq <= last {
-					continue
-				}
-				last = ev.Message.Seq
-				if err := write(map[string]any{"type": "message", "message": view(*ev.Message)}); err != nil {
+				msgs, err := s.catchUp(ctx, conv.ID, last, *ev.Message)
+				if err != nil {
+					conn.Close(websocket.StatusInternalError, "store")
 					return nil
+				}
+				for _, m := range msgs {
+					last = m.Seq
+					if m.Internal {
+						continue
+					}
+					if err := write(map[string]any{"type": "message", "message": view(m)}); err != nil {
+						return nil
+					}
 				}
 				continue
 			}
@@ -113,8 +125,12 @@ func (s *Server) conversationWS(c echo.Context) error {
 				return nil
 			}
 		case f := <-frames:
+			if f.Type == "typing" {
+				s.desk.Typing(conv.ID, "citizen")
+				continue
+			}
 			if f.Type != "send" {
-				continue // "typing" reaches operators once they exist
+				continue
 			}
 			if _, err := s.send(c, conv, sendRequest{Text: f.Text, ClientID: f.ClientID, CardID: f.CardID}); err != nil {
 				var rl *rateLimited
@@ -138,6 +154,21 @@ func (s *Server) conversationWS(c echo.Context) error {
 			}
 		}
 	}
+}
+
+// catchUp returns what to push after a live message m when the client
+// has everything up to last: nothing if m is old, m alone if it is next,
+// else the gap from the store, in order. Two writers in one chat (the
+// citizen and an operator) can publish out of seq order; this keeps
+// every client's stream exactly once and in order.
+func (s *Server) catchUp(ctx context.Context, convID string, last uint64, m handoff.Message) ([]handoff.Message, error) {
+	switch {
+	case m.Seq <= last:
+		return nil, nil
+	case m.Seq == last+1:
+		return []handoff.Message{m}, nil
+	}
+	return s.store.Messages(ctx, convID, last, 1000)
 }
 
 // originHosts turns the configured portal origins into the host patterns

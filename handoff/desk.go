@@ -1,0 +1,542 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sportello/sportello"
+)
+
+// DeskTopic is the hub topic on which the desk announces that the queue
+// or the operators changed; consoles then ask for a fresh Snapshot.
+const DeskTopic = "desk"
+
+// OperatorTopic is the hub topic of one operator's console: the messages
+// and events of the chats they hold.
+func OperatorTopic(name string) string { return "op:" + name }
+
+// Desk is the live side of the URP: the queue of chats waiting for a
+// person, the operators and their presence, who holds which chat. The
+// durable truth is the store (every change is committed, with the message
+// telling the citizen, before anyone is told); the desk keeps an
+// in-memory mirror for speed and rebuilds it on start (Restore).
+type Desk struct {
+	Store    *Store
+	Hub      *Hub
+	Calendar *Calendar
+	Log      *slog.Logger
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// MaxChats is how many chats one operator may hold at once.
+	MaxChats int
+	// QueueTimeout: a chat waiting longer is offered a written request.
+	QueueTimeout time.Duration
+	// PresenceTimeout: an operator not heard from for longer is offline
+	// and their chats go back to the queue.
+	PresenceTimeout time.Duration
+	// AutoAssign gives the longest-waiting chat to the least busy online
+	// operator, without a click.
+	AutoAssign bool
+
+	mu      sync.Mutex
+	queue   []string           // conversation IDs, head first
+	waiting map[string]*Waiting // by conversation ID
+	held    map[string]string   // conversation ID → operator
+	ops     map[string]*operator
+	// handled are the last chats' handling times, for wait estimates.
+	handled []time.Duration
+}
+
+// Waiting is a chat in the queue, as the console lists it.
+type Waiting struct {
+	Conversation string     `json:"conversation"`
+	Since        time.Time  `json:"since"`
+	Escalation   Escalation `json:"escalation"`
+	// Last is the citizen's latest message.
+	Last string `json:"last,omitempty"`
+	// Note explains a chat put back in the queue (e.g. its operator went
+	// offline).
+	Note    string `json:"note,omitempty"`
+	Offered bool   `json:"ticket_offered,omitempty"`
+}
+
+// NewDesk returns a desk with the defaults: 5 chats per operator, a
+// 5-minute queue limit, offline after 45 seconds without a console
+// (within a minute, counting the sweep).
+func NewDesk(store *Store, hub *Hub, cal *Calendar, log *slog.Logger) *Desk {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Desk{
+		Store: store, Hub: hub, Calendar: cal, Log: log, Now: time.Now,
+		MaxChats: 5, QueueTimeout: 5 * time.Minute, PresenceTimeout: 45 * time.Second,
+		waiting: map[string]*Waiting{}, held: map[string]string{}, ops: map[string]*operator{},
+	}
+}
+
+// Restore rebuilds the desk from the store after a start: waiting chats
+// in their order, held chats with their operator, who then has
+// PresenceTimeout to come back before the chats return to the queue.
+func (d *Desk) Restore(ctx context.Context) error {
+	live, err := d.Store.Live(ctx)
+	if err != nil {
+		return fmt.Errorf("restore desk: %w", err)
+	}
+	slices.SortFunc(live, func(a, b Conversation) int { return a.QueuedAt.Compare(b.QueuedAt) })
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.Now()
+	for _, c := range live {
+		switch c.State {
+		case StateQueued:
+			w := &Waiting{Conversation: c.ID, Since: c.QueuedAt}
+			if n := len(c.Escalations); n > 0 {
+				w.Escalation = c.Escalations[n-1]
+				w.Offered = w.Escalation.Outcome == "ticket_offered"
+				w.Last = w.Escalation.Question
+			}
+			d.queue = append(d.queue, c.ID)
+			d.waiting[c.ID] = w
+		case StateAssigned:
+			d.held[c.ID] = c.Operator
+			// In pause until their console comes back; if it does not
+			// within PresenceTimeout, the sweep requeues their chats.
+			op := d.operator(c.Operator, "")
+			op.status, op.restored, op.lastSeen = Pause, true, now
+			op.chats[c.ID] = true
+			op.since[c.ID] = now
+		}
+	}
+	return nil
+}
+
+// Live is where a conversation stands now: its state and its operator.
+func (d *Desk) Live(convID string) (State, string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if op, ok := d.held[convID]; ok {
+		return StateAssigned, op
+	}
+	if _, ok := d.waiting[convID]; ok {
+		return StateQueued, ""
+	}
+	return StateAssistant, ""
+}
+
+// deliver pushes stored messages to the citizen and, for a held chat, to
+// its operator's console. Internal notes never reach the citizen.
+func (d *Desk) deliver(convID string, msgs ...Message) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.deliverLocked(convID, msgs...)
+}
+
+// deliverLocked publishes under the desk's lock, so that the events of
+// one conversation leave in the order its state changed.
+func (d *Desk) deliverLocked(convID string, msgs ...Message) {
+	holder := d.held[convID]
+	w := d.waiting[convID]
+	for i := range msgs {
+		m := msgs[i]
+		if w != nil && m.Role == RoleCitizen {
+			w.Last = m.Text
+		}
+		if !m.Internal {
+			d.Hub.Publish(convID, Event{Type: "message", Message: &m})
+		}
+		if holder != "" {
+			d.Hub.Publish(OperatorTopic(holder), Event{Type: "message", Conversation: convID, Message: &m})
+		}
+	}
+	if w != nil {
+		d.Hub.Publish(DeskTopic, Event{Type: "queue"})
+	}
+}
+
+// notify sends a live, unstored event to the citizen.
+func (d *Desk) notify(convID string, n Notice) {
+	d.Hub.Publish(convID, Event{Type: "event", Event: &n})
+}
+
+// Escalate sends a chat towards a person. With the office open and an
+// operator online it joins the queue; otherwise the citizen is offered a
+// written request, told when operators are back. Either way the reason
+// is recorded and the citizen is told at once, in a stored message.
+func (d *Desk) Escalate(ctx context.Context, convID string, e Escalation) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.held[convID]; ok {
+		return nil
+	}
+	if _, ok := d.waiting[convID]; ok {
+		return nil
+	}
+	now := d.Now()
+	e.At = now.UTC()
+	if !d.Calendar.IsOpen(now) {
+		return d.offerTicket(ctx, convID, e, ReasonClosed)
+	}
+	if d.onlineLocked() == 0 {
+		return d.offerTicket(ctx, convID, e, ReasonNobodyOnline)
+	}
+	e.Outcome = "queued"
+	pos := len(d.queue) + 1
+	text := fmt.Sprintf("Ti metto in contatto con un operatore. %s Intanto puoi continuare a leggere le risposte o scrivere qui; se preferisci, puoi uscire dalla coda.", d.positionText(pos))
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.State, c.Operator, c.QueuedAt = StateQueued, "", now.UTC()
+		c.Escalations = append(c.Escalations, e)
+		return nil
+	}, Message{Role: RoleSystem, Text: text})
+	if err != nil {
+		return err
+	}
+	d.queue = append(d.queue, convID)
+	d.waiting[convID] = &Waiting{Conversation: convID, Since: now.UTC(), Escalation: e, Last: e.Question}
+	d.Log.Info("escalation", "conversation", convID, "reason", e.Reason, "outcome", e.Outcome, "position", pos)
+	d.afterChangeLocked(ctx)
+	d.deliverLocked(convID, msgs...)
+	return nil
+}
+
+// offerTicket records that a person could not take the chat live and
+// offers a written request. The chat stays where it is (a waiting chat
+// keeps its place).
+func (d *Desk) offerTicket(ctx context.Context, convID string, e Escalation, why Reason) error {
+	now := d.Now()
+	if e.Reason == "" {
+		e.Reason = why
+	}
+	e.At, e.Outcome = now.UTC(), "ticket_offered"
+	rec := e
+	rec.Reason = why
+	var text string
+	switch why {
+	case ReasonClosed:
+		text = "In questo momento l'ufficio è chiuso. " + d.Calendar.Sentence(now) + " Puoi lasciare una richiesta scritta: ti risponderemo via email alla riapertura, e quello che hai scritto qui resta allegato."
+	case ReasonNobodyOnline:
+		text = "In questo momento nessun operatore è disponibile. Puoi lasciare una richiesta scritta: ti risponderemo via email, e quello che hai scritto qui resta allegato."
+	default:
+		text = "L'attesa si sta allungando. Puoi restare in coda oppure lasciare una richiesta scritta: ti risponderemo via email, e quello che hai scritto qui resta allegato."
+	}
+	recs := []Escalation{rec}
+	if e.Reason != why { // the reason that sent it to a person, then why not live
+		first := e
+		first.Outcome = "not_live"
+		recs = []Escalation{first, rec}
+	}
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.Escalations = append(c.Escalations, recs...)
+		return nil
+	}, Message{Role: RoleSystem, Text: text, Offer: "ticket"})
+	if err != nil {
+		return err
+	}
+	if w := d.waiting[convID]; w != nil {
+		w.Offered = true
+	}
+	d.Log.Info("escalation", "conversation", convID, "reason", e.Reason, "outcome", "ticket_offered", "why", why)
+	d.deliverLocked(convID, msgs...)
+	return nil
+}
+
+// positionText tells a citizen their place and an estimated wait.
+func (d *Desk) positionText(pos int) string {
+	m := d.waitMinutesLocked(pos)
+	if pos == 1 {
+		return fmt.Sprintf("Sei il primo in coda: attesa stimata circa %s.", minutes(m))
+	}
+	return fmt.Sprintf("Sei il numero %d in coda: attesa stimata circa %s.", pos, minutes(m))
+}
+
+func minutes(m int) string {
+	if m <= 1 {
+		return "1 minuto"
+	}
+	return fmt.Sprintf("%d minuti", m)
+}
+
+// waitMinutesLocked estimates the wait of position pos: the recent
+// average handling time, shared among the online operators.
+func (d *Desk) waitMinutesLocked(pos int) int {
+	avg := 3 * time.Minute
+	if n := len(d.handled); n > 0 {
+		var sum time.Duration
+		for _, h := range d.handled {
+			sum += h
+		}
+		avg = sum / time.Duration(n)
+	}
+	online := max(1, d.onlineLocked())
+	return max(1, int(math.Ceil(float64(pos)*avg.Minutes()/float64(online))))
+}
+
+// afterChangeLocked runs after the queue changed: auto-assignment, then
+// every waiting citizen hears their new position and consoles refresh.
+func (d *Desk) afterChangeLocked(ctx context.Context) {
+	if d.AutoAssign {
+		d.autoAssignLocked(ctx)
+	}
+	for i, id := range d.queue {
+		pos := i + 1
+		d.notify(id, Notice{Kind: "queue_position", Position: pos, Wait: d.waitMinutesLocked(pos), Text: d.positionText(pos)})
+	}
+	d.Hub.Publish(DeskTopic, Event{Type: "queue"})
+}
+
+func (d *Desk) removeLocked(convID string) {
+	delete(d.waiting, convID)
+	d.queue = slices.DeleteFunc(d.queue, func(id string) bool { return id == convID })
+}
+
+// Pickup gives a waiting chat to an operator. When two click at once,
+// exactly one gets it; the other is told it is taken.
+func (d *Desk) Pickup(ctx context.Context, opName, convID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.pickupLocked(ctx, opName, convID, "")
+}
+
+func (d *Desk) pickupLocked(ctx context.Context, opName, convID, note string) error {
+	op := d.ops[opName]
+	if op == nil || op.status != Online {
+		return sportello.Errorf(sportello.ECONFLICT, "Per prendere una conversazione devi essere in linea.")
+	}
+	if holder, ok := d.held[convID]; ok {
+		if holder == opName {
+			return nil
+		}
+		return sportello.Errorf(sportello.ECONFLICT, "Questa conversazione è già stata presa da un altro operatore.")
+	}
+	w := d.waiting[convID]
+	if w == nil {
+		return sportello.Errorf(sportello.ENOTFOUND, "Questa conversazione non è più in coda.")
+	}
+	if len(op.chats) >= d.MaxChats {
+		return sportello.Errorf(sportello.ECONFLICT, "Hai già %d conversazioni aperte: chiudine una prima di prenderne un'altra.", d.MaxChats)
+	}
+	msgs := []Message{{Role: RoleSystem, Text: op.display + " si è unito alla conversazione."}}
+	if note != "" {
+		msgs = append(msgs, Message{Role: RoleSystem, Text: note, Internal: true})
+	}
+	_, stored, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.State, c.Operator = StateAssigned, opName
+		return nil
+	}, msgs...)
+	if err != nil {
+		return err
+	}
+	d.removeLocked(convID)
+	d.held[convID] = opName
+	op.chats[convID] = true
+	op.since[convID] = d.Now()
+	d.Log.Info("pickup", "conversation", convID, "operator", opName, "waited_s", int(d.Now().Sub(w.Since).Seconds()))
+	d.Hub.Publish(OperatorTopic(opName), Event{Type: "assigned", Conversation: convID})
+	d.afterChangeLocked(ctx)
+	d.deliverLocked(convID, stored...)
+	d.notify(convID, Notice{Kind: "operator_joined", Who: op.display})
+	return nil
+}
+
+// errNotHolder is what an operator gets acting on a chat that is not
+// theirs (any more).
+var errNotHolder = sportello.Errorf(sportello.ECONFLICT, "Questa conversazione non è assegnata a te.")
+
+// holderLocked returns the operator record of opName if they hold convID.
+func (d *Desk) holderLocked(opName, convID string) (*operator, error) {
+	if d.held[convID] != opName {
+		return nil, errNotHolder
+	}
+	return d.ops[opName], nil
+}
+
+// OperatorSend stores an operator's message in a chat they hold and
+// pushes it to the citizen. A retry with the same clientID is stored once.
+func (d *Desk) OperatorSend(ctx context.Context, opName, convID, text, clientID string) (Message, error) {
+	text, err := ValidateText(text)
+	if err != nil {
+		return Message{}, err
+	}
+	if err := ValidateClientID(clientID); err != nil {
+		return Message{}, err
+	}
+	d.mu.Lock()
+	op, err := d.holderLocked(opName, convID)
+	d.mu.Unlock()
+	if err != nil {
+		return Message{}, err
+	}
+	out, created, err := d.Store.Append(ctx, convID, []Message{{Role: RoleOperator, Text: text, Author: op.display, ClientID: clientID}}, nil)
+	if err != nil {
+		return Message{}, err
+	}
+	if created {
+		d.deliver(convID, out[0])
+	}
+	return out[0], nil
+}
+
+// Note stores an internal note on a held chat: operators see it, the
+// citizen never does.
+func (d *Desk) Note(ctx context.Context, opName, convID, text string) (Message, error) {
+	text, err := ValidateText(text)
+	if err != nil {
+		return Message{}, err
+	}
+	d.mu.Lock()
+	op, err := d.holderLocked(opName, convID)
+	d.mu.Unlock()
+	if err != nil {
+		return Message{}, err
+	}
+	out, _, err := d.Store.Append(ctx, convID, []Message{{Role: RoleSystem, Text: text, Author: op.display, Internal: true}}, nil)
+	if err != nil {
+		return Message{}, err
+	}
+	d.deliver(convID, out[0])
+	return out[0], nil
+}
+
+// Typing tells the other side someone is writing. from is "citizen" or an
+// operator's name.
+func (d *Desk) Typing(convID, from string) {
+	d.mu.Lock()
+	holder := d.held[convID]
+	var display string
+	if op := d.ops[from]; op != nil {
+		display = op.display
+	}
+	d.mu.Unlock()
+	switch {
+	case holder == "":
+	case from == "citizen":
+		d.Hub.Publish(OperatorTopic(holder), Event{Type: "event", Conversation: convID, Event: &Notice{Kind: "typing"}})
+	case from == holder:
+		d.notify(convID, Notice{Kind: "typing", Who: display})
+	}
+}
+
+// Transfer hands a held chat to another online operator with a note the
+// citizen does not see.
+func (d *Desk) Transfer(ctx context.Context, from, to, convID, note string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	src, err := d.holderLocked(from, convID)
+	if err != nil {
+		return err
+	}
+	dst := d.ops[to]
+	if to == from || dst == nil || dst.status != Online {
+		return sportello.Errorf(sportello.ECONFLICT, "Si può trasferire solo a un collega in linea.")
+	}
+	if len(dst.chats) >= d.MaxChats {
+		return sportello.Errorf(sportello.ECONFLICT, "%s ha già %d conversazioni aperte.", dst.display, d.MaxChats)
+	}
+	internal := fmt.Sprintf("Trasferita da %s a %s.", src.display, dst.display)
+	if note != "" {
+		internal += " Nota: " + note
+	}
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.Operator = to
+		return nil
+	}, Message{Role: RoleSystem, Text: internal, Internal: true},
+		Message{Role: RoleSystem, Text: "Ti passo a un collega: " + dst.display + "."})
+	if err != nil {
+		return err
+	}
+	delete(src.chats, convID)
+	delete(src.since, convID)
+	d.held[convID] = to
+	dst.chats[convID] = true
+	dst.since[convID] = d.Now()
+	d.Hub.Publish(OperatorTopic(from), Event{Type: "released", Conversation: convID})
+	d.Hub.Publish(OperatorTopic(to), Event{Type: "assigned", Conversation: convID})
+	d.Hub.Publish(DeskTopic, Event{Type: "queue"})
+	d.deliverLocked(convID, msgs...)
+	return nil
+}
+
+// Outcomes an operator may close a chat with.
+var Outcomes = map[string]string{
+	"risolta":        "Risolta",
+	"richiesta":      "Serve una richiesta scritta",
+	"altro_ente":     "Di competenza di un altro ente",
+	"abbandonata":    "Il cittadino non ha risposto",
+	"non_pertinente": "Non pertinente",
+}
+
+// Close ends a held chat with an outcome. The assistant answers again if
+// the citizen writes after it.
+func (d *Desk) Close(ctx context.Context, opName, convID, outcome string) error {
+	if _, ok := Outcomes[outcome]; !ok {
+		return sportello.Errorf(sportello.EINVALID, "Esito di chiusura non valido.")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	op, err := d.holderLocked(opName, convID)
+	if err != nil {
+		return err
+	}
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.State, c.Operator = StateAssistant, ""
+		if n := len(c.Escalations); n > 0 {
+			c.Escalations[n-1].Outcome = "closed:" + outcome
+		}
+		return nil
+	}, Message{Role: RoleSystem, Text: "Chiusa da " + op.display + ": " + Outcomes[outcome] + ".", Internal: true},
+		Message{Role: RoleSystem, Text: op.display + " ha chiuso la conversazione. Grazie per averci scritto! Se ti serve altro, scrivi pure qui: ti risponde l'assistente virtuale."})
+	if err != nil {
+		return err
+	}
+	d.handled = append(d.handled, d.Now().Sub(op.since[convID]))
+	if len(d.handled) > 20 {
+		d.handled = d.handled[1:]
+	}
+	delete(op.chats, convID)
+	delete(op.since, convID)
+	delete(d.held, convID)
+	d.Hub.Publish(DeskTopic, Event{Type: "queue"})
+	// The operator sees the closing notes: the chat is no longer held,
+	// so deliverLocked alone would not reach them.
+	for i := range msgs {
+		d.Hub.Publish(OperatorTopic(opName), Event{Type: "message", Conversation: convID, Message: &msgs[i]})
+	}
+	d.Hub.Publish(OperatorTopic(opName), Event{Type: "released", Conversation: convID})
+	d.deliverLocked(convID, msgs...)
+	d.notify(convID, Notice{Kind: "operator_left"})
+	return nil
+}
+
+// Leave takes a waiting chat out of the queue at the citizen's wish.
+func (d *Desk) Leave(ctx context.Context, convID string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.waiting[convID]; !ok {
+		return sportello.Errorf(sportello.ECONFLICT, "Non sei in coda.")
+	}
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.State = StateAssistant
+		if n := len(c.Escalations); n > 0 {
+			c.Escalations[n-1].Outcome = "left_queue"
+		}
+		return nil
+	}, Message{Role: RoleSystem, Text: "Sei uscito dalla coda. Puoi continuare a scrivere all'assistente virtuale."})
+	if err != nil {
+		return err
+	}
+	d.removeLocked(convID)
+	d.afterChangeLocked(ctx)
+	d.deliverLocked(convID, msgs...)
+	return nil
+}
+
+// isGone reports a store error that means the conversation no longer
+// exists (deleted by retention).
+func isGone(err error) bool {
+	return sportello.ErrorCode(errors.Unwrap(err)) == sportello.ENOTFOUND || sportello.ErrorCode(err) == sportello.ENOTFOUND
+}
