@@ -45,7 +45,7 @@ type Desk struct {
 	AutoAssign bool
 
 	mu      sync.Mutex
-	queue   []string           // conversation IDs, head first
+	queue   []string            // conversation IDs, head first
 	waiting map[string]*Waiting // by conversation ID
 	held    map[string]string   // conversation ID → operator
 	ops     map[string]*operator

@@ -42,11 +42,11 @@ func (c *fakeClock) Add(d time.Duration) {
 var tuesdayMorning = time.Date(2026, 11, 24, 10, 0, 0, 0, romeLoc)
 
 type deskFixture struct {
-	store *Store
-	hub   *Hub
-	desk  *Desk
-	chat  *Chat
-	ans   *fakeAnswerer
+	store     *Store
+	hub       *Hub
+	desk      *Desk
+	chat      *Chat
+	ans       *fakeAnswerer
 	fakeClock *fakeClock
 }
 

@@ -72,8 +72,8 @@ type Server struct {
 
 // Deps are the domain services the server works with.
 type Deps struct {
-	Store     *handoff.Store
-	Hub       *handoff.Hub
+	Store *handoff.Store
+	Hub   *handoff.Hub
 	// Desk is the operators' queue; nil builds one on the default
 	// calendar (tests).
 	Desk      *handoff.Desk
