@@ -14,6 +14,7 @@ const (
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
 	ERATELIMIT    = "rate_limited"
 	EINTERNAL     = "internal"
 )

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +18,7 @@ var statusOf = map[string]int{
 	sportello.ENOTFOUND:     http.StatusNotFound,
 	sportello.ECONFLICT:     http.StatusConflict,
 	sportello.EUNAUTHORIZED: http.StatusUnauthorized,
+	sportello.EFORBIDDEN:    http.StatusForbidden,
 	sportello.ERATELIMIT:    http.StatusTooManyRequests,
 	sportello.EINTERNAL:     http.StatusInternalServerError,
 }
@@ -58,7 +58,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	if !strings.HasPrefix(c.Request().URL.Path, "/api/") {
+	if !isAPI(c) {
 		_ = c.String(status, body.Message)
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/sportello/sportello/handoff"
 )
 
 // routes is the one route table.
@@ -34,4 +36,23 @@ func (s *Server) routes() {
 	api.POST("/conversations/:id/operator", s.askPerson)
 	api.POST("/conversations/:id/leave", s.leaveQueue)
 	api.GET("/conversations/:id/ws", s.conversationWS)
+
+	e.GET("/operatore/login", s.loginPage)
+	e.POST("/operatore/login", s.login, middleware.BodyLimit("16K"))
+	ops := e.Group("/operatore", middleware.BodyLimit("64K"))
+	anyStaff := s.requireStaff(handoff.StaffAdmin, handoff.StaffOperatore)
+	ops.POST("/logout", s.logout, s.requireStaff(handoff.StaffAdmin, handoff.StaffOperatore, handoff.StaffRedattore))
+	ops.GET("", s.consolePage, anyStaff)
+	ops.GET("/ws", s.consoleWS, anyStaff)
+	ops.GET("/api/chats/:id", s.consoleChat, anyStaff)
+	ops.GET("/api/chats/:id/assist", s.assist, anyStaff)
+	ops.POST("/api/chats/:id/pickup", s.pickup, anyStaff)
+	ops.POST("/api/chats/:id/messages", s.operatorSend, anyStaff)
+	ops.POST("/api/chats/:id/transfer", s.transfer, anyStaff)
+	ops.POST("/api/chats/:id/close", s.closeChat, anyStaff)
+	ops.POST("/api/status", s.setPresence, anyStaff)
+	admin := s.requireStaff(handoff.StaffAdmin)
+	ops.GET("/utenti", s.usersPage, admin)
+	ops.POST("/utenti", s.addUser, admin)
+	ops.POST("/utenti/:name", s.changeUser, admin)
 }

@@ -59,10 +59,13 @@ type Server struct {
 	cards     func() *schede.Set
 	assets    *assets
 	portal    *template.Template
+	pages     *template.Template
+	accounts  *handoff.Accounts
 
 	convLimit   *limiter
 	ipLimit     *limiter
 	createLimit *limiter
+	loginLimit  *limiter
 	httpServer  *http.Server
 	// stopping is closed by Shutdown to end WebSockets, which the HTTP
 	// server's own shutdown does not wait for.
@@ -76,7 +79,9 @@ type Deps struct {
 	Hub   *handoff.Hub
 	// Desk is the operators' queue; nil builds one on the default
 	// calendar (tests).
-	Desk      *handoff.Desk
+	Desk *handoff.Desk
+	// Accounts are the staff; nil uses the store's.
+	Accounts  *handoff.Accounts
 	Assistant *assistant.Assistant
 	// Cards returns the current schede, for the portal page.
 	Cards  func() *schede.Set
@@ -102,7 +107,14 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pages, err := template.New("").Funcs(pageFuncs).ParseFS(templateFS, "templates/staff/*.html")
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
+		pages:       pages,
+		accounts:    deps.Accounts,
+		loginLimit:  newLimiter(10),
 		echo:        echo.New(),
 		opts:        opts,
 		log:         deps.Logger,
@@ -117,6 +129,9 @@ func New(opts Options, deps Deps) (*Server, error) {
 		ipLimit:     newLimiter(opts.MessagesPerMinuteIP),
 		createLimit: newLimiter(opts.ConversationsPerMinuteIP),
 		stopping:    make(chan struct{}),
+	}
+	if s.accounts == nil {
+		s.accounts = handoff.NewAccounts(deps.Store)
 	}
 	if s.desk == nil {
 		s.desk = handoff.NewDesk(deps.Store, deps.Hub, handoff.DefaultCalendar(), deps.Logger)

@@ -30,9 +30,24 @@ type Config struct {
 	// RetentionDays: conversations untouched for longer are deleted.
 	RetentionDays int `yaml:"retention_days"`
 	// TrustProxy takes client IPs from X-Forwarded-For.
-	TrustProxy bool         `yaml:"trust_proxy"`
-	Comune     ComuneConfig `yaml:"comune"`
-	Limits     LimitsConfig `yaml:"limits"`
+	TrustProxy bool            `yaml:"trust_proxy"`
+	Comune     ComuneConfig    `yaml:"comune"`
+	Limits     LimitsConfig    `yaml:"limits"`
+	Operators  OperatorsConfig `yaml:"operators"`
+}
+
+// OperatorsConfig is how the live queue behaves.
+type OperatorsConfig struct {
+	// MaxChats is how many chats one operator may hold at once.
+	MaxChats int `yaml:"max_chats"`
+	// QueueTimeoutSeconds: a citizen waiting longer is offered a written
+	// request (default 300).
+	QueueTimeoutSeconds int `yaml:"queue_timeout_seconds"`
+	// PresenceTimeoutSeconds: an operator whose console is gone this
+	// long is offline and their chats go back to the queue (default 45).
+	PresenceTimeoutSeconds int `yaml:"presence_timeout_seconds"`
+	// AutoAssign gives waiting chats to the least busy operator.
+	AutoAssign bool `yaml:"auto_assign"`
 }
 
 // ComuneConfig describes the comune the deployment serves.
@@ -69,7 +84,8 @@ func DefaultConfig() Config {
 				PrivacyURL: "https://www.comune.valdoria.example.it/privacy",
 			},
 		},
-		Limits: LimitsConfig{MessagesPerConversation: 20, MessagesPerIP: 60, ConversationsPerIP: 10},
+		Limits:    LimitsConfig{MessagesPerConversation: 20, MessagesPerIP: 60, ConversationsPerIP: 10},
+		Operators: OperatorsConfig{MaxChats: 5, QueueTimeoutSeconds: 300, PresenceTimeoutSeconds: 45},
 	}
 }
 
@@ -144,6 +160,9 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.MessagesPerConversation < 1 || c.Limits.MessagesPerIP < 1 || c.Limits.ConversationsPerIP < 1 {
 		errs = append(errs, "i limiti (limits) devono essere numeri positivi")
+	}
+	if o := c.Operators; o.MaxChats < 1 || o.QueueTimeoutSeconds < 1 || o.PresenceTimeoutSeconds < 1 {
+		errs = append(errs, "operators: max_chats, queue_timeout_seconds e presence_timeout_seconds devono essere numeri positivi")
 	}
 	if _, err := c.Calendar(); err != nil {
 		errs = append(errs, sportello.ErrorMessage(err))

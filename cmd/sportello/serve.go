@@ -28,6 +28,7 @@ type Main struct {
 	Logger *slog.Logger
 
 	store     *handoff.Store
+	desk      *handoff.Desk
 	assistant *assistant.Assistant
 	cards     atomic.Pointer[schede.Set]
 	server    *web.Server
@@ -66,6 +67,22 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.loadSchede(bg); err != nil {
 		return err
 	}
+	hub := handoff.NewHub()
+	m.desk = handoff.NewDesk(store, hub, cal, m.Logger)
+	o := m.Config.Operators
+	m.desk.MaxChats, m.desk.AutoAssign = o.MaxChats, o.AutoAssign
+	m.desk.QueueTimeout = time.Duration(o.QueueTimeoutSeconds) * time.Second
+	m.desk.PresenceTimeout = time.Duration(o.PresenceTimeoutSeconds) * time.Second
+	if err := m.desk.Restore(ctx); err != nil {
+		return err
+	}
+	accounts := handoff.NewAccounts(store)
+	if pw, err := accounts.EnsureAdmin(ctx); err != nil {
+		return err
+	} else if pw != "" {
+		m.Logger.Warn("no staff accounts yet: created user \"admin\" with a one-time password; sign in at /operatore/login and change it",
+			"user", "admin", "password", pw)
+	}
 	m.server, err = web.New(web.Options{
 		Comune:                        m.Config.Comune.Name,
 		PortalOrigins:                 m.Config.Comune.PortalOrigins,
@@ -76,7 +93,9 @@ func (m *Main) Run(ctx context.Context) error {
 		ConversationsPerMinuteIP:      m.Config.Limits.ConversationsPerIP,
 	}, web.Deps{
 		Store:     store,
-		Hub:       handoff.NewHub(),
+		Hub:       hub,
+		Desk:      m.desk,
+		Accounts:  accounts,
 		Assistant: m.assistant,
 		Cards:     m.cards.Load,
 		Logger:    m.Logger,
@@ -90,10 +109,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(m.listener) }()
-	m.wg.Add(1)
+	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
 		m.retention(bg)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.desk.Run(bg, time.Second)
 	}()
 	m.Logger.Info("sportello ready", "addr", m.listener.Addr().String(), "comune", m.Config.Comune.Name,
 		"schede", len(m.cards.Load().Published()), "startup_ms", time.Since(start).Milliseconds())

@@ -1,0 +1,484 @@
+package handoff
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/sportello/sportello"
+)
+
+var (
+	bucketUsers    = []byte("users")
+	bucketSessions = []byte("sessions")
+)
+
+// StaffRole is what a staff account may do.
+type StaffRole string
+
+// Staff roles.
+const (
+	StaffAdmin     StaffRole = "admin"
+	StaffOperatore StaffRole = "operatore"
+	StaffRedattore StaffRole = "redattore"
+)
+
+// ParseStaffRole checks a role name.
+func ParseStaffRole(s string) (StaffRole, error) {
+	switch r := StaffRole(strings.TrimSpace(s)); r {
+	case StaffAdmin, StaffOperatore, StaffRedattore:
+		return r, nil
+	}
+	return "", sportello.Errorf(sportello.EINVALID, "Ruolo %q non valido: usa admin, operatore o redattore.", s)
+}
+
+// User is a staff account.
+type User struct {
+	Name         string    `json:"name"`
+	DisplayName  string    `json:"display_name,omitempty"`
+	Role         StaffRole `json:"role"`
+	PasswordHash string    `json:"password_hash"`
+	CreatedAt    time.Time `json:"created_at"`
+	Disabled     bool      `json:"disabled,omitempty"`
+	FailedLogins int       `json:"failed_logins,omitempty"`
+	LockedUntil  time.Time `json:"locked_until,omitzero"`
+}
+
+// Session is a signed-in browser. Only the hash of its token is stored.
+type Session struct {
+	TokenHash []byte    `json:"token_hash"`
+	User      string    `json:"user"`
+	CSRF      string    `json:"csrf"`
+	CreatedAt time.Time `json:"created_at"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+// Accounts manages staff accounts and their sessions in the store.
+type Accounts struct {
+	Store *Store
+	// MaxFailures wrong passwords in a row lock the account for LockFor.
+	MaxFailures int
+	LockFor     time.Duration
+	// A session ends after SessionIdle without use or SessionMax in all.
+	SessionIdle, SessionMax time.Duration
+}
+
+// NewAccounts returns the accounts of s with the defaults: 5 failures
+// lock for 15 minutes; sessions last 8 hours idle, 12 in all.
+func NewAccounts(s *Store) *Accounts {
+	return &Accounts{Store: s, MaxFailures: 5, LockFor: 15 * time.Minute, SessionIdle: 8 * time.Hour, SessionMax: 12 * time.Hour}
+}
+
+// ValidateUserName checks an account name.
+func ValidateUserName(name string) error {
+	ok := len(name) >= 2 && len(name) <= 32
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			ok = false
+		}
+	}
+	if !ok {
+		return sportello.Errorf(sportello.EINVALID, "Nome utente non valido: da 2 a 32 caratteri tra lettere minuscole, cifre, punto, trattino e trattino basso.")
+	}
+	return nil
+}
+
+func validatePassword(pw string) error {
+	if n := utf8.RuneCountInString(pw); n < 10 {
+		return sportello.Errorf(sportello.EINVALID, "La password deve avere almeno 10 caratteri.")
+	} else if len(pw) > 256 {
+		return sportello.Errorf(sportello.EINVALID, "La password è troppo lunga (massimo 256 caratteri).")
+	}
+	return nil
+}
+
+// argon2id parameters (OWASP's minimum recommendation); stored in each
+// hash, so they can be raised later without breaking old ones.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+)
+
+// HashPassword returns the argon2id hash of pw in the PHC string format.
+func HashPassword(pw string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// checkPassword tells whether pw matches an encoded argon2id hash.
+func checkPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when the user does not exist, so that a
+// wrong name takes as long as a wrong password.
+var dummyHash = HashPassword("sportello-no-such-user")
+
+func getUser(tx *bolt.Tx, name string) (User, error) {
+	var u User
+	b := tx.Bucket(bucketUsers)
+	var v []byte
+	if b != nil {
+		v = b.Get([]byte(name))
+	}
+	if v == nil {
+		return u, sportello.Errorf(sportello.ENOTFOUND, "L'account %q non esiste.", name)
+	}
+	if err := json.Unmarshal(v, &u); err != nil {
+		return u, fmt.Errorf("decode user %s: %w", name, err)
+	}
+	return u, nil
+}
+
+func putUser(tx *bolt.Tx, u User) error {
+	b, err := tx.CreateBucketIfNotExists(bucketUsers)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(u.Name), v)
+}
+
+func allUsers(tx *bolt.Tx) ([]User, error) {
+	var out []User
+	b := tx.Bucket(bucketUsers)
+	if b == nil {
+		return nil, nil
+	}
+	err := b.ForEach(func(_, v []byte) error {
+		var u User
+		if err := json.Unmarshal(v, &u); err != nil {
+			return err
+		}
+		out = append(out, u)
+		return nil
+	})
+	return out, err
+}
+
+// AddUser creates an account.
+func (a *Accounts) AddUser(ctx context.Context, name, displayName string, role StaffRole, password string) (User, error) {
+	if err := ValidateUserName(name); err != nil {
+		return User{}, err
+	}
+	if _, err := ParseStaffRole(string(role)); err != nil {
+		return User{}, err
+	}
+	if utf8.RuneCountInString(displayName) > 60 || strings.ContainsAny(displayName, "\r\n<>") {
+		return User{}, sportello.Errorf(sportello.EINVALID, "Il nome visualizzato deve essere di al massimo 60 caratteri, senza a capo né < >.")
+	}
+	if err := validatePassword(password); err != nil {
+		return User{}, err
+	}
+	u := User{Name: name, DisplayName: strings.TrimSpace(displayName), Role: role, PasswordHash: HashPassword(password), CreatedAt: a.Store.Now().UTC()}
+	err := a.Store.db.Update(func(tx *bolt.Tx) error {
+		if _, err := getUser(tx, name); err == nil {
+			return sportello.Errorf(sportello.ECONFLICT, "L'account %q esiste già.", name)
+		}
+		return putUser(tx, u)
+	})
+	return u, err
+}
+
+// Users returns every account, by name.
+func (a *Accounts) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	err := a.Store.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = allUsers(tx)
+		return err
+	})
+	slices.SortFunc(out, func(x, y User) int { return strings.Compare(x.Name, y.Name) })
+	return out, err
+}
+
+// User returns one account.
+func (a *Accounts) User(ctx context.Context, name string) (User, error) {
+	var u User
+	err := a.Store.db.View(func(tx *bolt.Tx) error {
+		var err error
+		u, err = getUser(tx, name)
+		return err
+	})
+	return u, err
+}
+
+// HasUsers tells whether any account exists.
+func (a *Accounts) HasUsers(ctx context.Context) (bool, error) {
+	us, err := a.Users(ctx)
+	return len(us) > 0, err
+}
+
+// EnsureAdmin creates the "admin" account with a random password when
+// there are no accounts at all, and returns that password (once).
+func (a *Accounts) EnsureAdmin(ctx context.Context) (string, error) {
+	if has, err := a.HasUsers(ctx); err != nil || has {
+		return "", err
+	}
+	pw := randomString(15)
+	if _, err := a.AddUser(ctx, "admin", "Amministratore", StaffAdmin, pw); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// change applies f to an account, refusing changes that would leave no
+// enabled admin, and deletes the account's sessions when f says so.
+func (a *Accounts) change(name string, f func(*User) (drop bool, err error)) error {
+	return a.Store.db.Update(func(tx *bolt.Tx) error {
+		u, err := getUser(tx, name)
+		if err != nil {
+			return err
+		}
+		drop, err := f(&u)
+		if err != nil {
+			return err
+		}
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		if err := checkAdminLeft(tx); err != nil {
+			return err
+		}
+		if drop {
+			return deleteSessionsOf(tx, name)
+		}
+		return nil
+	})
+}
+
+func checkAdminLeft(tx *bolt.Tx) error {
+	us, err := allUsers(tx)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if u.Role == StaffAdmin && !u.Disabled {
+			return nil
+		}
+	}
+	return sportello.Errorf(sportello.ECONFLICT, "Deve restare almeno un amministratore attivo.")
+}
+
+// SetPassword changes a password, lifts a lock-out and signs the account
+// out everywhere.
+func (a *Accounts) SetPassword(ctx context.Context, name, password string) error {
+	if err := validatePassword(password); err != nil {
+		return err
+	}
+	hash := HashPassword(password)
+	return a.change(name, func(u *User) (bool, error) {
+		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, time.Time{}
+		return true, nil
+	})
+}
+
+// SetRole changes an account's role; it applies at the next request.
+func (a *Accounts) SetRole(ctx context.Context, name string, role StaffRole) error {
+	if _, err := ParseStaffRole(string(role)); err != nil {
+		return err
+	}
+	return a.change(name, func(u *User) (bool, error) { u.Role = role; return false, nil })
+}
+
+// SetDisabled disables (signing out) or re-enables an account.
+func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	return a.change(name, func(u *User) (bool, error) { u.Disabled = disabled; return disabled, nil })
+}
+
+// DeleteUser removes an account and its sessions.
+func (a *Accounts) DeleteUser(ctx context.Context, name string) error {
+	return a.Store.db.Update(func(tx *bolt.Tx) error {
+		if _, err := getUser(tx, name); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketUsers).Delete([]byte(name)); err != nil {
+			return err
+		}
+		if err := checkAdminLeft(tx); err != nil {
+			return err
+		}
+		return deleteSessionsOf(tx, name)
+	})
+}
+
+var errBadLogin = sportello.Errorf(sportello.EUNAUTHORIZED, "Nome utente o password non corretti.")
+
+// Login checks a name and password and opens a session, returning its
+// token (for the cookie). Repeated failures lock the account.
+func (a *Accounts) Login(ctx context.Context, name, password string) (Session, string, error) {
+	now := a.Store.Now()
+	var u User
+	err := a.Store.db.View(func(tx *bolt.Tx) error {
+		var err error
+		u, err = getUser(tx, name)
+		return err
+	})
+	if sportello.ErrorCode(err) == sportello.ENOTFOUND {
+		checkPassword(dummyHash, password)
+		return Session{}, "", errBadLogin
+	} else if err != nil {
+		return Session{}, "", err
+	}
+	if u.LockedUntil.After(now) {
+		return Session{}, "", sportello.Errorf(sportello.ERATELIMIT, "Troppi tentativi sbagliati: l'account è bloccato fino alle %s.", u.LockedUntil.In(Rome()).Format("15:04"))
+	}
+	if !checkPassword(u.PasswordHash, password) || u.Disabled {
+		err := a.change(name, func(u *User) (bool, error) {
+			u.FailedLogins++
+			if u.FailedLogins >= a.MaxFailures {
+				u.LockedUntil, u.FailedLogins = now.Add(a.LockFor).UTC(), 0
+			}
+			return false, nil
+		})
+		if err != nil {
+			return Session{}, "", err
+		}
+		return Session{}, "", errBadLogin
+	}
+	token := randomString(32)
+	sess := Session{TokenHash: hashToken(token), User: name, CSRF: randomString(24), CreatedAt: now.UTC(), LastSeen: now.UTC()}
+	err = a.Store.db.Update(func(tx *bolt.Tx) error {
+		u, err := getUser(tx, name)
+		if err != nil {
+			return err
+		}
+		u.FailedLogins, u.LockedUntil = 0, time.Time{}
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		return putSession(tx, sess)
+	})
+	if err != nil {
+		return Session{}, "", err
+	}
+	return sess, token, nil
+}
+
+func putSession(tx *bolt.Tx, s Session) error {
+	b, err := tx.CreateBucketIfNotExists(bucketSessions)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return b.Put(s.TokenHash, v)
+}
+
+func deleteSessionsOf(tx *bolt.Tx, name string) error {
+	b := tx.Bucket(bucketSessions)
+	if b == nil {
+		return nil
+	}
+	var doomed [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var s Session
+		if json.Unmarshal(v, &s) != nil || s.User == name {
+			doomed = append(doomed, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var errSession = sportello.Errorf(sportello.EUNAUTHORIZED, "Sessione scaduta: accedi di nuovo.")
+
+// Session returns the session of token and its (current) account. The
+// role is read from the account, so a change applies at once.
+func (a *Accounts) Session(ctx context.Context, token string) (Session, User, error) {
+	if token == "" {
+		return Session{}, User{}, errSession
+	}
+	key := hashToken(token)
+	now := a.Store.Now()
+	var s Session
+	var u User
+	err := a.Store.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions)
+		var v []byte
+		if b != nil {
+			v = b.Get(key)
+		}
+		if v == nil {
+			return errSession
+		}
+		if err := json.Unmarshal(v, &s); err != nil {
+			return errSession
+		}
+		var err error
+		if u, err = getUser(tx, s.User); err != nil || u.Disabled {
+			return errSession
+		}
+		return nil
+	})
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	if now.Sub(s.LastSeen) > a.SessionIdle || now.Sub(s.CreatedAt) > a.SessionMax {
+		_ = a.Logout(ctx, token)
+		return Session{}, User{}, errSession
+	}
+	if now.Sub(s.LastSeen) > time.Minute { // one write a minute, not one per request
+		s.LastSeen = now.UTC()
+		if err := a.Store.db.Update(func(tx *bolt.Tx) error { return putSession(tx, s) }); err != nil {
+			return Session{}, User{}, err
+		}
+	}
+	return s, u, nil
+}
+
+// Logout ends a session.
+func (a *Accounts) Logout(ctx context.Context, token string) error {
+	return a.Store.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions)
+		if b == nil {
+			return nil
+		}
+		return b.Delete(hashToken(token))
+	})
+}
