@@ -19,6 +19,8 @@ Comandi:
   check [CARTELLA]                       controlla una cartella di schede (senza cartella: il comune demo)
   ask [--schede DIR] [--json] "domanda"  chiede all'assistente e stampa la risposta
   hours [--config FILE] [--at RFC3339]   dice se l'ufficio è aperto in quell'istante e quando chiude o riapre
+  users add|passwd|list|disable|enable|delete [--config FILE] [NOME]
+                                         gestisce gli account del personale (password da stdin)
   eval [--schede DIR] [--domande FILE.tsv] [--json]
                                          valuta l'assistente su un file di domande
 `
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAsk(ctx, args[1:], stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdout, stderr)
+	case "users":
+		return runUsers(ctx, args[1:], stdin, stdout, stderr)
 	case "hours":
 		return runHours(args[1:], stdout, stderr, time.Now)
 	case "help", "-h", "--help":
