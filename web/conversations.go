@@ -25,10 +25,17 @@ type messageView struct {
 	ClientID  string          `json:"client_id,omitempty"`
 	CreatedAt time.Time       `json:"created_at"`
 	Reply     json.RawMessage `json:"reply,omitempty"`
+	// Author is the operator's display name.
+	Author string `json:"author,omitempty"`
+	// Internal notes reach consoles only.
+	Internal bool `json:"internal,omitempty"`
+	// Offer is what the citizen may do next ("ticket").
+	Offer string `json:"offer,omitempty"`
 }
 
 func view(m handoff.Message) messageView {
-	v := messageView{Seq: m.Seq, Role: m.Role, Text: m.Text, ClientID: m.ClientID, CreatedAt: m.CreatedAt, Reply: m.Reply}
+	v := messageView{Seq: m.Seq, Role: m.Role, Text: m.Text, ClientID: m.ClientID, CreatedAt: m.CreatedAt, Reply: m.Reply,
+		Author: m.Author, Internal: m.Internal, Offer: m.Offer}
 	if len(m.Reply) > 0 && m.Useful != nil {
 		var r map[string]any
 		if json.Unmarshal(m.Reply, &r) == nil {

@@ -31,6 +31,13 @@ type testServer struct {
 
 func newTestServer(t testing.TB, opts Options) *testServer {
 	t.Helper()
+	return newTestServerWith(t, opts, nil)
+}
+
+// newTestServerWith lets a test set dependencies (the desk, accounts)
+// before the server is built.
+func newTestServerWith(t testing.TB, opts Options, with func(*Deps)) *testServer {
+	t.Helper()
 	store, err := handoff.Open(filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
@@ -46,8 +53,12 @@ func newTestServer(t testing.TB, opts Options) *testServer {
 	if opts.Comune == "" {
 		opts.Comune = demo.Comune
 	}
-	s, err := New(opts, Deps{Store: store, Hub: handoff.NewHub(), Assistant: a, Cards: func() *schede.Set { return set },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps := Deps{Store: store, Hub: handoff.NewHub(), Assistant: a, Cards: func() *schede.Set { return set },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if with != nil {
+		with(&deps)
+	}
+	s, err := New(opts, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
