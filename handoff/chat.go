@@ -88,13 +88,21 @@ func (c *Chat) Send(ctx context.Context, conv Conversation, text, clientID, card
 		if reason != ReasonAskedPerson && reason != ReasonLowConfidence {
 			reason = ReasonNoMatch
 		}
-		err := c.Desk.Escalate(ctx, conv.ID, Escalation{Reason: reason, Question: citizen.Text, Card: reply.Card, Confidence: reply.Confidence})
+		e := Escalation{Reason: reason, Question: citizen.Text}
+		if reply.Confidence >= minShownConfidence {
+			e.Card, e.Confidence = reply.Card, reply.Confidence
+		}
+		err := c.Desk.Escalate(ctx, conv.ID, e)
 		if err != nil {
 			return []Message{citizen, out[0]}, err
 		}
 	}
 	return []Message{citizen, out[0]}, nil
 }
+
+// minShownConfidence: below it the closest card is noise, not a lead, and
+// operators are not shown it.
+const minShownConfidence = 0.2
 
 // Feedback records whether an assistant answer was useful. Two "not
 // useful" in a row send the chat to a person.

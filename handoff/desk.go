@@ -40,6 +40,9 @@ type Desk struct {
 	// PresenceTimeout: an operator not heard from for longer is offline
 	// and their chats go back to the queue.
 	PresenceTimeout time.Duration
+	// HeartbeatTimeout: an open console silent for longer (consoles beat
+	// every 20 seconds) counts as gone.
+	HeartbeatTimeout time.Duration
 	// AutoAssign gives the longest-waiting chat to the least busy online
 	// operator, without a click.
 	AutoAssign bool
@@ -64,6 +67,9 @@ type Waiting struct {
 	// offline).
 	Note    string `json:"note,omitempty"`
 	Offered bool   `json:"ticket_offered,omitempty"`
+	// WaitSeconds is how long it has waited, at the snapshot: consoles
+	// count on from it, whatever their own clock says.
+	WaitSeconds int `json:"wait_s"`
 }
 
 // NewDesk returns a desk with the defaults: 5 chats per operator, a
@@ -75,7 +81,7 @@ func NewDesk(store *Store, hub *Hub, cal *Calendar, log *slog.Logger) *Desk {
 	}
 	return &Desk{
 		Store: store, Hub: hub, Calendar: cal, Log: log, Now: time.Now,
-		MaxChats: 5, QueueTimeout: 5 * time.Minute, PresenceTimeout: 45 * time.Second,
+		MaxChats: 5, QueueTimeout: 5 * time.Minute, PresenceTimeout: 45 * time.Second, HeartbeatTimeout: 45 * time.Second,
 		waiting: map[string]*Waiting{}, held: map[string]string{}, ops: map[string]*operator{},
 	}
 }

@@ -479,3 +479,22 @@ var romeLoc = func() *time.Location {
 	}
 	return l
 }()
+
+func TestSilentConsoleCountsAsGone(t *testing.T) {
+	f := newDesk(t, tuesdayMorning)
+	f.online(t, "mario") // a console stays open but stops beating
+	c := f.escalated(t)
+	if err := f.desk.Pickup(context.Background(), "mario", c.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.fakeClock.Add(40 * time.Second)
+	f.desk.Sweep(context.Background())
+	if st, _ := f.desk.Live(c.ID); st != StateAssigned {
+		t.Fatalf("after 40 s of silence the chat is %q", st)
+	}
+	f.fakeClock.Add(10 * time.Second)
+	f.desk.Sweep(context.Background())
+	if st, _ := f.desk.Live(c.ID); st != StateQueued {
+		t.Errorf("after 50 s of silence the chat is %q, want back in the queue", st)
+	}
+}

@@ -158,7 +158,11 @@ func (d *Desk) Sweep(ctx context.Context) {
 	now := d.Now()
 	changed := false
 	for _, op := range d.ops {
-		if op.status != Offline && now.Sub(op.lastSeen) > d.PresenceTimeout {
+		// Without a console, the operator has PresenceTimeout to come
+		// back (a reload); with one, its heartbeats must keep coming (a
+		// cut network leaves a socket open but silent).
+		silent := now.Sub(op.lastSeen)
+		if op.status != Offline && (op.conns == 0 && silent > d.PresenceTimeout || op.conns > 0 && silent > d.HeartbeatTimeout) {
 			d.goOfflineLocked(ctx, op, op.display+" non risponde più")
 			changed = true
 		}

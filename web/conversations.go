@@ -170,7 +170,11 @@ func (s *Server) listMessages(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"messages": citizenViews(msgs)})
+	state, _ := s.desk.Live(conv.ID)
+	if state == handoff.StateAssistant {
+		state = "assistant"
+	}
+	return c.JSON(http.StatusOK, map[string]any{"messages": citizenViews(msgs), "state": state})
 }
 
 func parseAfter(q string) (uint64, error) {

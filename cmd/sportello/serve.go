@@ -26,6 +26,8 @@ import (
 type Main struct {
 	Config Config
 	Logger *slog.Logger
+	// Now is the desk's clock (office hours, waits); tests replace it.
+	Now func() time.Time
 
 	store     *handoff.Store
 	desk      *handoff.Desk
@@ -69,6 +71,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	hub := handoff.NewHub()
 	m.desk = handoff.NewDesk(store, hub, cal, m.Logger)
+	if m.Now != nil {
+		m.desk.Now = m.Now
+	}
 	o := m.Config.Operators
 	m.desk.MaxChats, m.desk.AutoAssign = o.MaxChats, o.AutoAssign
 	m.desk.QueueTimeout = time.Duration(o.QueueTimeoutSeconds) * time.Second

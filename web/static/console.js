@@ -88,8 +88,9 @@
     q.forEach(function (w, i) {
       var e = w.escalation || {}, li = h('li', 'item');
       var head = h('p', 'item-head');
-      head.append(h('strong', null, (i + 1) + '. in attesa da '), h('span', 'wait', ago(w.since)));
-      head.lastChild.dataset.since = w.since;
+      var since = new Date(Date.now() - (w.wait_s || 0) * 1000).toISOString();
+      head.append(h('strong', null, (i + 1) + '. in attesa da '), h('span', 'wait', ago(since)));
+      head.lastChild.dataset.since = since;
       var reason = h('p', 'reason', REASONS[e.reason] || e.reason || '');
       if (w.ticket_offered) reason.append(h('span', 'tag', 'richiesta scritta proposta'));
       li.append(head, reason);
@@ -164,6 +165,7 @@
     c.log = h('ol', 'log');
     c.log.setAttribute('aria-live', 'polite');
     c.log.setAttribute('aria-label', 'Messaggi');
+    c.log.tabIndex = 0;
     c.typing = h('p', 'typing', 'Il cittadino sta scrivendo…');
     c.typing.hidden = true;
 

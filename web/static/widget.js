@@ -13,7 +13,6 @@
   var KEY = 'sportello:conv:' + API;
   var DEF_COLOR = '#0066CC';
   var BUBBLE = '#F2F5F8'; // assistant bubble: the accent must read on it too
-  var HUMAN = 'Vorrei parlare con un operatore';
   var T = {
     sending: 'invio in corso\u2026',
     offline: 'Sei offline o il servizio non risponde: riprovo\u2026',
@@ -22,6 +21,7 @@
     fbFail: 'Non \u00e8 stato possibile inviare il riscontro: riprova.',
     gone: 'La conversazione precedente non \u00e8 pi\u00f9 disponibile: ne inizia una nuova.',
     err: 'Il messaggio non \u00e8 stato inviato.',
+    queued: 'Sei in coda per parlare con un operatore.',
     newTab: ' (si apre in una nuova scheda)'
   };
   var EVENTS = {
@@ -213,7 +213,16 @@
     ui.privacy.append(sr(T.newTab));
     ui.foot.append(ui.privacy);
 
-    p.append(head, log, form, ui.foot);
+    // While waiting for an operator: the place in the queue, updated in
+    // place (not a new line per update), and a way out.
+    var qb = ui.qbar = h('div', 'sp-qbar');
+    qb.hidden = true;
+    ui.qText = h('p', 'sp-qtext');
+    ui.qText.setAttribute('role', 'status');
+    var leave = btn('sp-leave', 'Esci dalla coda');
+    leave.addEventListener('click', leaveQueue);
+    qb.append(ui.qText, leave);
+    p.append(head, log, qb, form, ui.foot);
     p.addEventListener('keydown', trap);
     w.append(l, p);
     root.append(style, w);
@@ -310,6 +319,7 @@
     badge();
     ui.log.textContent = '';
     ui.typing = null;
+    queueBar(false);
     welcome();
   }
 
@@ -389,6 +399,8 @@
     api('GET', convPath(c) + '/messages?after=' + lastSeq, undefined, c).then(function (d) {
       if (g !== gen || c !== conv) return;
       (d.messages || []).forEach(function (m) { addMsg(m, !first); });
+      if (d.state === 'queued') queueBar(true);
+      else if (d.state) queueBar(false);
     }, function (e) {
       if (g !== gen || c !== conv) return;
       if (e.status === 401 || e.status === 404) renew(!first); // the conversation is gone
@@ -517,7 +529,7 @@
     if (role === 'system') el.textContent = text;
     else if (role === 'assistant') reply(el, m, text);
     else {
-      el.append(role === 'operator' ? h('p', 'sp-who', 'Operatore') : sr('Tu: '), h('p', 'sp-bubble sp-text', text));
+      el.append(role === 'operator' ? h('p', 'sp-who', typeof m.author === 'string' && m.author ? m.author : 'Operatore') : sr('Tu: '), h('p', 'sp-bubble sp-text', text));
     }
     return el;
   }
@@ -565,7 +577,7 @@
     }
     if (d === 'answer' || d === 'clarify') {
       var hu = btn('sp-human', 'Parla con un operatore');
-      hu.addEventListener('click', function () { send(HUMAN); });
+      hu.addEventListener('click', askPerson);
       el.append(hu);
     }
   }
@@ -691,16 +703,55 @@
     var kind = ev.kind, text = typeof ev.text === 'string' ? ev.text : '';
     if (kind === 'typing') {
       clearTimeout(typingTimer);
-      if (!ui.typing) ui.typing = notice(text || T.typing, 'sp-typing');
+      var who = typeof ev.who === 'string' && ev.who ? ev.who + ' sta scrivendo\u2026' : T.typing;
+      if (!ui.typing) ui.typing = notice(text || who, 'sp-typing');
       typingTimer = setTimeout(hideTyping, 6000);
       return;
     }
-    if (kind === 'queue_position' && !text && ev.position > 0) text = 'Sei in coda: posizione ' + ev.position + '.';
+    if (kind === 'queue_position') {
+      if (!text && ev.position > 0) text = 'Sei in coda: posizione ' + ev.position + '.';
+      queueBar(true, text);
+      return;
+    }
+    // Joining and leaving are also stored as messages, which say it.
+    if (kind === 'operator_joined' || kind === 'operator_left') {
+      queueBar(false);
+      hideTyping();
+      return;
+    }
     text = text || EVENTS[kind];
-    if (!text) return;
-    if (kind === 'operator_left') hideTyping();
-    notice(text);
-    if (!isOpen && kind === 'operator_joined') { unread++; badge(); }
+    if (text) notice(text);
+  }
+
+  // ---------- the operators' queue ----------
+  function queueBar(on, text) {
+    if (!ui.qbar) return;
+    ui.qbar.hidden = !on;
+    if (on) ui.qText.textContent = text || ui.qText.textContent || T.queued;
+  }
+
+  // "Parla con un operatore": the server writes the request in the chat
+  // and says where it goes (the queue, or a written request).
+  function askPerson() {
+    var g = gen;
+    queue = queue.then(function () {
+      return ensureConv().then(function (c) {
+        return api('POST', convPath(c) + '/operator', {}, c);
+      }).then(function () {
+        if (g === gen && !(ws && ws.readyState === 1)) load();
+      }, function (e) {
+        if (g === gen) notice(e.message || T.err);
+      });
+    });
+  }
+
+  function leaveQueue() {
+    var c = conv;
+    if (!c) return;
+    api('POST', convPath(c) + '/leave', {}, c).then(function () {
+      queueBar(false);
+      if (!(ws && ws.readyState === 1)) load();
+    }, function (e) { notice(e.message || T.err); });
   }
 
   function typing() {
@@ -748,6 +799,9 @@
     '.sp-meta{margin:4px 0 0;font-size:14px;color:#555}',
     '.sp-failed .sp-meta{color:#b00020;font-weight:600}',
     '.sp-w .sp-failed .sp-bubble{border:2px dashed #b00020;background:#fff;color:#1a1a1a}',
+    '.sp-qbar{display:flex;align-items:center;gap:8px;padding:8px 12px;background:#FFF4E0;border-top:1px solid #E0C9A6}',
+    '.sp-qtext{margin:0;flex:1;font-size:14px}',
+    '.sp-leave{font:inherit;font-size:14px;background:#fff;border:1px solid #8A5A00;color:#6B4500;border-radius:4px;padding:4px 10px;cursor:pointer}',
     '.sp-system,.sp-notice{align-self:center;max-width:100%;margin:0;font-size:14px;color:#555;text-align:center;font-style:italic}',
     '.sp-card-title{margin:0 0 4px;font-size:17px;line-height:1.3}',
     '.sp-sec-title{margin:8px 0 4px;font-size:16px}',
