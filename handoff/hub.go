@@ -40,6 +40,9 @@ type Subscription struct {
 	C      chan Event
 	convID string
 	closed bool
+	// signal subscriptions only need to know that something changed:
+	// when one event is already waiting, more are skipped, never dropped.
+	signal bool
 }
 
 // NewHub returns an empty hub.
@@ -47,13 +50,28 @@ func NewHub() *Hub { return &Hub{subs: map[string]map[*Subscription]struct{}{}} 
 
 // Subscribe starts listening to a conversation.
 func (h *Hub) Subscribe(convID string) *Subscription {
-	s := &Subscription{C: make(chan Event, 32), convID: convID}
+	return h.subscribe(&Subscription{C: make(chan Event, 32), convID: convID})
+}
+
+// SubscribeN listens with room for n pending events: an operator's
+// console follows many chats at once.
+func (h *Hub) SubscribeN(topic string, n int) *Subscription {
+	return h.subscribe(&Subscription{C: make(chan Event, n), convID: topic})
+}
+
+// SubscribeSignal listens to a topic whose events only say "changed"
+// (the desk): bursts coalesce into one pending event.
+func (h *Hub) SubscribeSignal(topic string) *Subscription {
+	return h.subscribe(&Subscription{C: make(chan Event, 1), convID: topic, signal: true})
+}
+
+func (h *Hub) subscribe(s *Subscription) *Subscription {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.subs[convID] == nil {
-		h.subs[convID] = map[*Subscription]struct{}{}
+	if h.subs[s.convID] == nil {
+		h.subs[s.convID] = map[*Subscription]struct{}{}
 	}
-	h.subs[convID][s] = struct{}{}
+	h.subs[s.convID][s] = struct{}{}
 	return s
 }
 
@@ -84,7 +102,9 @@ func (h *Hub) Publish(convID string, e Event) {
 		select {
 		case s.C <- e:
 		default:
-			h.drop(s)
+			if !s.signal {
+				h.drop(s)
+			}
 		}
 	}
 }

@@ -144,8 +144,10 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil || !sameSecret(c.FormValue("csrf"), ck.Value) {
 		return s.renderLogin(c, http.StatusForbidden, "La pagina di accesso è scaduta: riprova.")
 	}
-	if ok, wait := s.loginLimit.allow(c.RealIP()); !ok {
-		return s.renderLogin(c, http.StatusTooManyRequests, "Troppi tentativi da questo indirizzo: riprova tra "+itoa(wait)+" secondi.")
+	// Only failures count against an address: a whole office signs in
+	// from one IP at opening time.
+	if ok, wait := s.loginLimit.check(c.RealIP()); !ok {
+		return s.renderLogin(c, http.StatusTooManyRequests, "Troppi tentativi sbagliati da questo indirizzo: riprova tra "+itoa(wait)+" secondi.")
 	}
 	sess, token, err := s.accounts.Login(c.Request().Context(), strings.TrimSpace(c.FormValue("nome")), c.FormValue("password"))
 	if err != nil {
@@ -153,6 +155,7 @@ func (s *Server) login(c echo.Context) error {
 		if code == sportello.EINTERNAL {
 			return err
 		}
+		s.loginLimit.allow(c.RealIP())
 		s.log.Warn("login refused", "user", c.FormValue("nome"), "code", code)
 		return s.renderLogin(c, statusOf[code], sportello.ErrorMessage(err))
 	}

@@ -33,9 +33,9 @@ func (s *Server) consoleWS(c echo.Context) error {
 	defer cancel()
 	defer conn.CloseNow()
 
-	deskSub := s.hub.Subscribe(handoff.DeskTopic)
+	deskSub := s.hub.SubscribeSignal(handoff.DeskTopic)
 	defer s.hub.Unsubscribe(deskSub)
-	opSub := s.hub.Subscribe(handoff.OperatorTopic(name))
+	opSub := s.hub.SubscribeN(handoff.OperatorTopic(name), 1024)
 	defer s.hub.Unsubscribe(opSub)
 	display := st.User.DisplayName
 	if display == "" {

@@ -54,3 +54,19 @@ func (l *limiter) allow(key string) (bool, int) {
 	}
 	return true, 0
 }
+
+// check says whether key has a token left, without taking it: for
+// limits that count only failures (logins).
+func (l *limiter) check(key string) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return true, 0
+	}
+	now := l.now()
+	if t := b.lim.TokensAt(now); t < 1 {
+		return false, int(math.Ceil((1 - t) * 60 / float64(l.perMinute)))
+	}
+	return true, 0
+}

@@ -114,7 +114,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s := &Server{
 		pages:       pages,
 		accounts:    deps.Accounts,
-		loginLimit:  newLimiter(10),
+		loginLimit:  newLimiter(20),
 		echo:        echo.New(),
 		opts:        opts,
 		log:         deps.Logger,

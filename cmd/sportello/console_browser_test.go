@@ -110,9 +110,12 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 
 	t.Run("messages both ways, live", func(t *testing.T) {
 		err := chromedp.Run(operator, chromedp.Focus(`.pane:not([hidden]) textarea`, chromedp.ByQuery),
-			typeText("Buongiorno, può rivolgersi alla Polizia Locale: <b>numero</b> 0571 000 000."),
-			chromedp.Click(`.pane:not([hidden]) .reply button[type=submit]`, chromedp.ByQuery))
+			typeText("Buongiorno, può rivolgersi alla Polizia Locale: <b>numero</b> 0571 000 000."))
 		if err != nil {
+			t.Fatal(err)
+		}
+		waitShadow(citizen, t, "operator typing", `root.querySelector('.sp-typing') && /Mario Rossi sta scrivendo/.test(root.querySelector('.sp-typing').textContent)`)
+		if err := chromedp.Run(operator, chromedp.Click(`.pane:not([hidden]) .reply button[type=submit]`, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
 		waitShadow(citizen, t, "operator's message, as text, with the name", `[...root.querySelectorAll('.sp-operator')].some(e => /Mario Rossi/.test(e.textContent) && /<b>numero<\/b>/.test(e.textContent)) && !root.querySelector('.sp-operator b')`)
