@@ -52,6 +52,9 @@ type User struct {
 	Disabled     bool      `json:"disabled,omitempty"`
 	FailedLogins int       `json:"failed_logins,omitempty"`
 	LockedUntil  time.Time `json:"locked_until,omitzero"`
+	// MustChange asks for a new password at the next sign-in (the
+	// one-time admin password, a password set by an admin).
+	MustChange bool `json:"must_change,omitempty"`
 }
 
 // Session is a signed-in browser. Only the hash of its token is stored.
@@ -254,7 +257,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context) (string, error) {
 	if _, err := a.AddUser(ctx, "admin", "Amministratore", StaffAdmin, pw); err != nil {
 		return "", err
 	}
-	return pw, nil
+	return pw, a.change("admin", func(u *User) (bool, error) { u.MustChange = true; return false, nil })
 }
 
 // change applies f to an account, refusing changes that would leave no
@@ -296,15 +299,66 @@ func checkAdminLeft(tx *bolt.Tx) error {
 }
 
 // SetPassword changes a password, lifts a lock-out and signs the account
-// out everywhere.
+// out everywhere. An admin setting someone's password (mustChange) asks
+// them to choose their own at the next sign-in.
 func (a *Accounts) SetPassword(ctx context.Context, name, password string) error {
+	return a.setPassword(name, password, false)
+}
+
+// ResetPassword is SetPassword by an admin: the owner must change it.
+func (a *Accounts) ResetPassword(ctx context.Context, name, password string) error {
+	return a.setPassword(name, password, true)
+}
+
+func (a *Accounts) setPassword(name, password string, mustChange bool) error {
 	if err := validatePassword(password); err != nil {
 		return err
 	}
 	hash := HashPassword(password)
 	return a.change(name, func(u *User) (bool, error) {
-		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, time.Time{}
+		u.PasswordHash, u.FailedLogins, u.LockedUntil, u.MustChange = hash, 0, time.Time{}, mustChange
 		return true, nil
+	})
+}
+
+// ChangeOwnPassword checks the current password, sets the new one and
+// keeps only the session in use (keepToken) open.
+func (a *Accounts) ChangeOwnPassword(ctx context.Context, name, current, next, keepToken string) error {
+	u, err := a.User(ctx, name)
+	if err != nil {
+		return err
+	}
+	if !checkPassword(u.PasswordHash, current) {
+		return sportello.Errorf(sportello.EINVALID, "La password attuale non è corretta.")
+	}
+	if current == next {
+		return sportello.Errorf(sportello.EINVALID, "La nuova password deve essere diversa da quella attuale.")
+	}
+	if err := validatePassword(next); err != nil {
+		return err
+	}
+	hash := HashPassword(next)
+	keep := hashToken(keepToken)
+	return a.Store.db.Update(func(tx *bolt.Tx) error {
+		u, err := getUser(tx, name)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash, u.MustChange = hash, false
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		var kept []byte
+		if b := tx.Bucket(bucketSessions); b != nil {
+			kept = append(kept, b.Get(keep)...)
+		}
+		if err := deleteSessionsOf(tx, name); err != nil {
+			return err
+		}
+		if len(kept) > 0 {
+			return tx.Bucket(bucketSessions).Put(keep, kept)
+		}
+		return nil
 	})
 }
 

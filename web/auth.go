@@ -86,6 +86,12 @@ func (s *Server) requireStaff(roles ...handoff.StaffRole) echo.MiddlewareFunc {
 				}
 				return sportello.Errorf(sportello.EUNAUTHORIZED, "Sessione scaduta: accedi di nuovo.")
 			}
+			if st.User.MustChange && c.Path() != "/operatore/password" && c.Path() != "/operatore/logout" {
+				if c.Request().Method == http.MethodGet && !isAPI(c) {
+					return c.Redirect(http.StatusSeeOther, "/operatore/password")
+				}
+				return sportello.Errorf(sportello.EFORBIDDEN, "Prima di continuare scegli una nuova password.")
+			}
 			if !slices.Contains(roles, st.User.Role) {
 				return sportello.Errorf(sportello.EFORBIDDEN, "Il tuo ruolo non permette di aprire questa pagina.")
 			}

@@ -449,3 +449,64 @@ func TestEscalationReachesAnOperatorLive(t *testing.T) {
 func echoContext(req *http.Request) echo.Context {
 	return echo.New().NewContext(req, httptest.NewRecorder())
 }
+
+func TestOneTimeAdminPasswordMustBeChanged(t *testing.T) {
+	cs := newConsoleServer(t)
+	if err := cs.accounts.DeleteUser(context.Background(), "capo"); err == nil {
+		t.Fatal("deleted the only admin")
+	}
+	ctx := context.Background()
+	// A fresh install: the accounts of the fixture go, EnsureAdmin runs.
+	for _, u := range []string{"mario", "anna", "rita"} {
+		if err := cs.accounts.DeleteUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cs.accounts.SetRole(ctx, "capo", handoff.StaffAdmin); err != nil {
+		t.Fatal(err)
+	}
+	pw := "provvisoria-123"
+	if err := cs.accounts.ResetPassword(ctx, "capo", pw); err != nil {
+		t.Fatal(err)
+	}
+	c := cs.newClient(t)
+	c.login(t, "capo", pw)
+	resp, _ := c.Get(cs.URL + "/operatore")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/operatore/password" {
+		t.Fatalf("with a one-time password the console answers %d to %q, want the password page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	page, _ := c.Get(cs.URL + "/operatore/password")
+	b, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	c.csrf = string(csrfField.FindSubmatch(b)[1])
+	change := func(current, next, again string) int {
+		resp, err := c.PostForm(cs.URL+"/operatore/password", url.Values{"csrf": {c.csrf}, "attuale": {current}, "nuova": {next}, "conferma": {again}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	tests := []struct {
+		name                 string
+		current, next, again string
+		want                 int
+	}{
+		{"wrong current password", "sbagliata-123", "nuova-password-1", "nuova-password-1", 400},
+		{"the two new ones differ", pw, "nuova-password-1", "nuova-password-2", 400},
+		{"too short", pw, "corta", "corta", 400},
+		{"the same as before", pw, pw, pw, 400},
+		{"a good one", pw, "nuova-password-1", "nuova-password-1", 303},
+	}
+	for _, tt := range tests {
+		if got := change(tt.current, tt.next, tt.again); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	resp, _ = c.Get(cs.URL + "/operatore")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after the change the console answers %d (the session in use must stay open)", resp.StatusCode)
+	}
+}

@@ -58,7 +58,11 @@ func (s *Server) changeUser(c echo.Context) error {
 	action := c.FormValue("azione")
 	switch action {
 	case "password":
-		err = s.accounts.SetPassword(ctx, name, c.FormValue("password"))
+		if name == me {
+			err = sportello.Errorf(sportello.ECONFLICT, "La tua password si cambia dalla pagina Password.")
+		} else {
+			err = s.accounts.ResetPassword(ctx, name, c.FormValue("password"))
+		}
 	case "ruolo":
 		var role handoff.StaffRole
 		if role, err = handoff.ParseStaffRole(c.FormValue("ruolo")); err == nil {
@@ -97,4 +101,36 @@ func (s *Server) afterUserChange(c echo.Context, err error, done, name string) e
 	}
 	s.log.Info("account changed", "by", currentStaff(c).User.Name, "user", name, "change", done)
 	return c.Redirect(http.StatusSeeOther, "/operatore/utenti?fatto="+url.QueryEscape(done))
+}
+
+// passwordPage lets any staff member change their own password; it is
+// the only page open while a one-time password is in use.
+func (s *Server) passwordPage(c echo.Context) error {
+	return s.renderPassword(c, http.StatusOK, "")
+}
+
+func (s *Server) renderPassword(c echo.Context, status int, problem string) error {
+	st := currentStaff(c)
+	return s.render(c, status, "password.html", map[string]any{
+		"Title": "Cambia password", "User": st.User, "CSRF": st.Session.CSRF,
+		"IsAdmin": st.User.Role == handoff.StaffAdmin, "Problem": problem,
+	})
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	st := currentStaff(c)
+	next := c.FormValue("nuova")
+	if next != c.FormValue("conferma") {
+		return s.renderPassword(c, http.StatusBadRequest, "Le due nuove password non coincidono.")
+	}
+	err := s.accounts.ChangeOwnPassword(c.Request().Context(), st.User.Name, c.FormValue("attuale"), next, st.Token)
+	if err != nil {
+		code := sportello.ErrorCode(err)
+		if code == sportello.EINTERNAL {
+			return err
+		}
+		return s.renderPassword(c, statusOf[code], sportello.ErrorMessage(err))
+	}
+	s.log.Info("password changed", "user", st.User.Name)
+	return c.Redirect(http.StatusSeeOther, "/operatore")
 }
