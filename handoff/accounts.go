@@ -268,6 +268,7 @@ func (a *Accounts) change(name string, f func(*User) (drop bool, err error)) err
 		if err != nil {
 			return err
 		}
+		wasAdmin := u.Role == StaffAdmin && !u.Disabled
 		drop, err := f(&u)
 		if err != nil {
 			return err
@@ -275,8 +276,10 @@ func (a *Accounts) change(name string, f func(*User) (drop bool, err error)) err
 		if err := putUser(tx, u); err != nil {
 			return err
 		}
-		if err := checkAdminLeft(tx); err != nil {
-			return err
+		if isAdmin := u.Role == StaffAdmin && !u.Disabled; wasAdmin && !isAdmin {
+			if err := checkAdminLeft(tx); err != nil {
+				return err
+			}
 		}
 		if drop {
 			return deleteSessionsOf(tx, name)
@@ -378,14 +381,17 @@ func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) 
 // DeleteUser removes an account and its sessions.
 func (a *Accounts) DeleteUser(ctx context.Context, name string) error {
 	return a.Store.db.Update(func(tx *bolt.Tx) error {
-		if _, err := getUser(tx, name); err != nil {
+		u, err := getUser(tx, name)
+		if err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketUsers).Delete([]byte(name)); err != nil {
 			return err
 		}
-		if err := checkAdminLeft(tx); err != nil {
-			return err
+		if u.Role == StaffAdmin && !u.Disabled {
+			if err := checkAdminLeft(tx); err != nil {
+				return err
+			}
 		}
 		return deleteSessionsOf(tx, name)
 	})
