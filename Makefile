@@ -50,7 +50,7 @@ bench:
 eval:
 	$(GO) run ./cmd/sportello eval
 
-## screenshots: refresh the README's screenshots of the widget under docs/
+## screenshots: refresh the README's screenshots of the widget and the console under docs/
 screenshots: deps
 	mkdir -p docs
-	SPORTELLO_SCREENSHOTS=docs $(GO) test ./cmd/sportello -run TestWidgetInChromium -count=1
+	SPORTELLO_SCREENSHOTS=docs $(GO) test ./cmd/sportello -run 'TestWidgetInChromium|TestOperatorConsoleInChromium' -count=1
