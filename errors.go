@@ -23,6 +23,8 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Fields holds a message per invalid field of a form, for people.
+	Fields map[string]string
 }
 
 func (e *Error) Error() string {
@@ -46,6 +48,16 @@ func ErrorCode(err error) string {
 	default:
 		return EINTERNAL
 	}
+}
+
+// ErrorFields returns the per-field messages of the first *Error in
+// err's chain, if any.
+func ErrorFields(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 // ErrorMessage returns the Italian message of the first *Error in err's

@@ -422,3 +422,18 @@ func (h HoursConfig) Calendar() (*Calendar, error) {
 	}
 	return c, nil
 }
+
+// AddWorkingDays returns the end of the n-th working day after t's day:
+// days with opening hours count, holidays and closures do not (with the
+// demo hours, Friday + 2 is Monday: Saturday is a working day, Sunday is
+// not).
+func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
+	d := dayOf(t.In(c.Loc))
+	for i := 0; i < 3660 && n > 0; i++ { // ten years: a calendar with no open day ends here
+		d = d.add(1)
+		if len(c.ranges(d)) > 0 {
+			n--
+		}
+	}
+	return time.Date(d.y, d.m, d.d, 23, 59, 59, 0, c.Loc)
+}

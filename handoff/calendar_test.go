@@ -150,3 +150,23 @@ func TestNeverOpen(t *testing.T) {
 		t.Error("a calendar with no hours opens")
 	}
 }
+
+func TestAddWorkingDays(t *testing.T) {
+	c := DefaultCalendar()
+	tests := []struct {
+		name, from, want string
+		n                int
+	}{
+		{"two days on", "2026-11-24 10:00", "2026-11-26T23:59", 2},
+		{"Saturday counts, Sunday does not", "2026-11-27 19:00", "2026-11-30T23:59", 2},
+		{"over Christmas: 25 and 26 December and Sunday 27 skipped", "2026-12-24 10:00", "2026-12-29T23:59", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.AddWorkingDays(rome(tt.from), tt.n).Format("2006-01-02T15:04")
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -27,6 +27,8 @@ var statusOf = map[string]int{
 type errorBody struct {
 	Error   string `json:"error"`
 	Message string `json:"message"`
+	// Fields has an Italian message per invalid form field.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // rateLimited is a rate-limit error that knows when to come back.
@@ -70,19 +72,19 @@ func (s *Server) classify(err error, c echo.Context) (int, errorBody) {
 	if errors.As(err, &he) {
 		switch he.Code {
 		case http.StatusNotFound:
-			return he.Code, errorBody{"not_found", "Pagina non trovata."}
+			return he.Code, errorBody{Error: "not_found", Message: "Pagina non trovata."}
 		case http.StatusMethodNotAllowed:
-			return he.Code, errorBody{"method_not_allowed", "Operazione non consentita."}
+			return he.Code, errorBody{Error: "method_not_allowed", Message: "Operazione non consentita."}
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, errorBody{"too_large", "La richiesta è troppo grande."}
+			return he.Code, errorBody{Error: "too_large", Message: "La richiesta è troppo grande."}
 		case http.StatusUnsupportedMediaType:
-			return he.Code, errorBody{"invalid", "La richiesta deve essere in formato JSON."}
+			return he.Code, errorBody{Error: "invalid", Message: "La richiesta deve essere in formato JSON."}
 		}
 		if he.Code < 500 {
-			return he.Code, errorBody{"invalid", "Richiesta non valida."}
+			return he.Code, errorBody{Error: "invalid", Message: "Richiesta non valida."}
 		}
 		s.log.Error("http error", "path", c.Request().URL.Path, "err", fmt.Sprint(he.Message), "internal", he.Internal)
-		return he.Code, errorBody{"internal", sportello.ErrorMessage(errors.New("internal"))}
+		return he.Code, errorBody{Error: "internal", Message: sportello.ErrorMessage(errors.New("internal"))}
 	}
 	code := sportello.ErrorCode(err)
 	status, ok := statusOf[code]
@@ -92,5 +94,5 @@ func (s *Server) classify(err error, c echo.Context) (int, errorBody) {
 	if status >= 500 {
 		s.log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
-	return status, errorBody{code, sportello.ErrorMessage(err)}
+	return status, errorBody{code, sportello.ErrorMessage(err), sportello.ErrorFields(err)}
 }
