@@ -546,3 +546,30 @@ func (d *Desk) Leave(ctx context.Context, convID string) error {
 func isGone(err error) bool {
 	return sportello.ErrorCode(errors.Unwrap(err)) == sportello.ENOTFOUND || sportello.ErrorCode(err) == sportello.ENOTFOUND
 }
+
+// TicketCreated tells the chat that a written request was registered:
+// the citizen reads its number in the chat, a waiting chat leaves the
+// queue (the request replaces the wait), and the escalation records it.
+func (d *Desk) TicketCreated(ctx context.Context, convID, number, email string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, held := d.held[convID]; held {
+		return nil // an operator is already with them; the request stands on its own
+	}
+	_, msgs, err := d.Store.Update(ctx, convID, func(c *Conversation) error {
+		c.State = StateAssistant
+		if n := len(c.Escalations); n > 0 {
+			c.Escalations[n-1].Outcome = "ticket:" + number
+		}
+		return nil
+	}, Message{Role: RoleSystem, Text: fmt.Sprintf("Richiesta %s registrata. Ti abbiamo inviato una conferma a %s e ti risponderemo lì.", number, email)})
+	if err != nil {
+		return err
+	}
+	if _, waiting := d.waiting[convID]; waiting {
+		d.removeLocked(convID)
+		d.afterChangeLocked(ctx)
+	}
+	d.deliverLocked(convID, msgs...)
+	return nil
+}

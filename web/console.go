@@ -251,5 +251,20 @@ var pageFuncs = template.FuncMap{
 		return u.Name
 	},
 	"locked": func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
-	"clock":  func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
+	"when": func(t time.Time) string {
+		t = t.In(handoff.Rome())
+		return handoff.ItalianDate(t) + " alle " + t.Format("15:04")
+	},
+	"hhmm":  func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
+	"short": func(s string) string { return firstLine(s, 140) },
+	"roleLabel": func(r handoff.Role, author string, internal bool) string {
+		switch {
+		case internal:
+			return "Nota interna"
+		case r == handoff.RoleOperator && author != "":
+			return author
+		}
+		return map[handoff.Role]string{handoff.RoleCitizen: "Cittadino", handoff.RoleAssistant: "Assistente virtuale", handoff.RoleOperator: "Operatore", handoff.RoleSystem: "Sistema"}[r]
+	},
+	"clock": func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
 }

@@ -61,11 +61,15 @@ type Server struct {
 	portal    *template.Template
 	pages     *template.Template
 	accounts  *handoff.Accounts
+	tickets   *handoff.Tickets
+	outbox    *handoff.Outbox
 
 	convLimit   *limiter
 	ipLimit     *limiter
 	createLimit *limiter
 	loginLimit  *limiter
+	ticketLimit *limiter
+	ticketTries *limiter
 	httpServer  *http.Server
 	// stopping is closed by Shutdown to end WebSockets, which the HTTP
 	// server's own shutdown does not wait for.
@@ -81,7 +85,11 @@ type Deps struct {
 	// calendar (tests).
 	Desk *handoff.Desk
 	// Accounts are the staff; nil uses the store's.
-	Accounts  *handoff.Accounts
+	Accounts *handoff.Accounts
+	// Tickets and Outbox are the written requests and their emails; nil
+	// builds them on the store (tests).
+	Tickets   *handoff.Tickets
+	Outbox    *handoff.Outbox
 	Assistant *assistant.Assistant
 	// Cards returns the current schede, for the portal page.
 	Cards  func() *schede.Set
@@ -114,6 +122,10 @@ func New(opts Options, deps Deps) (*Server, error) {
 	s := &Server{
 		pages:       pages,
 		accounts:    deps.Accounts,
+		tickets:     deps.Tickets,
+		outbox:      deps.Outbox,
+		ticketLimit: newLimiter(3),
+		ticketTries: newLimiter(30),
 		loginLimit:  newLimiter(20),
 		echo:        echo.New(),
 		opts:        opts,
@@ -132,6 +144,13 @@ func New(opts Options, deps Deps) (*Server, error) {
 	}
 	if s.accounts == nil {
 		s.accounts = handoff.NewAccounts(deps.Store)
+	}
+	if s.tickets == nil {
+		s.tickets = handoff.NewTickets(deps.Store, handoff.DefaultCalendar(), deps.Logger)
+		s.tickets.Comune = opts.Comune
+	}
+	if s.outbox == nil {
+		s.outbox = handoff.NewOutbox(deps.Store, nil, deps.Logger)
 	}
 	if s.desk == nil {
 		s.desk = handoff.NewDesk(deps.Store, deps.Hub, handoff.DefaultCalendar(), deps.Logger)

@@ -27,6 +27,7 @@ import (
 type testServer struct {
 	*httptest.Server
 	store *handoff.Store
+	srv   *Server
 }
 
 func newTestServer(t testing.TB, opts Options) *testServer {
@@ -68,7 +69,7 @@ func newTestServerWith(t testing.TB, opts Options, with func(*Deps)) *testServer
 		ts.Close()
 		store.Close()
 	})
-	return &testServer{Server: ts, store: store}
+	return &testServer{Server: ts, store: store, srv: s}
 }
 
 // call makes a JSON request and decodes the JSON answer into out (if not nil).
