@@ -146,7 +146,16 @@ func (s *SMTP) Send(ctx context.Context, e handoff.Email) error {
 	if err != nil {
 		return err
 	}
-	return c.DialAndSendWithContext(ctx, m)
+	if err := c.DialWithContext(ctx); err != nil {
+		return err
+	}
+	// Once the server has accepted the message, a failed RSET or QUIT
+	// must not count as a failure: that would send it twice.
+	defer c.Close()
+	if err := c.Send(m); err != nil && !m.IsDelivered() {
+		return err
+	}
+	return nil
 }
 
 // Dir writes each email as an .eml file: the default when no SMTP server

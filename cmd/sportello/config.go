@@ -12,6 +12,7 @@ import (
 	"github.com/sportello/sportello"
 	"github.com/sportello/sportello/demo"
 	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/mailer"
 	"github.com/sportello/sportello/web"
 )
 
@@ -34,6 +35,32 @@ type Config struct {
 	Comune     ComuneConfig    `yaml:"comune"`
 	Limits     LimitsConfig    `yaml:"limits"`
 	Operators  OperatorsConfig `yaml:"operators"`
+	Mail       MailConfig      `yaml:"mail"`
+	Tickets    TicketsConfig   `yaml:"tickets"`
+}
+
+// MailConfig is how emails leave. With no SMTP they are written as .eml
+// files under the data folder ("email/").
+type MailConfig struct {
+	// SMTP is smtp://user:pass@host:587 (STARTTLS), smtps://...:465, or
+	// smtp://127.0.0.1:25?tls=off for a relay on this machine
+	// (SPORTELLO_SMTP).
+	SMTP string `yaml:"smtp"`
+	// From is the sender address (SPORTELLO_MAIL_FROM); FromName its name.
+	From     string `yaml:"from"`
+	FromName string `yaml:"from_name"`
+	// RetrySeconds is the first retry delay, doubled up to an hour.
+	RetrySeconds int `yaml:"retry_seconds"`
+	// MaxAttempts failures flag an email in the console.
+	MaxAttempts int `yaml:"max_attempts"`
+}
+
+// TicketsConfig is about written requests.
+type TicketsConfig struct {
+	// Prefix starts ticket numbers (URP-2026-000123).
+	Prefix string `yaml:"prefix"`
+	// DueDays is the answer target in working days of the calendar.
+	DueDays int `yaml:"due_days"`
 }
 
 // OperatorsConfig is how the live queue behaves.
@@ -55,10 +82,13 @@ type ComuneConfig struct {
 	Name string `yaml:"name"`
 	// Hours are the operators' office hours; empty means the demo's
 	// (Monday to Saturday 8:00–20:00, patron saint 24 June).
-	Hours         handoff.HoursConfig `yaml:"hours"`
-	PortalURL     string              `yaml:"portal_url"`
-	PortalOrigins []string            `yaml:"portal_origins"`
-	Widget        web.WidgetOptions   `yaml:"widget"`
+	Hours     handoff.HoursConfig `yaml:"hours"`
+	PortalURL string              `yaml:"portal_url"`
+	// PublicURL is where citizens reach this server (status links in
+	// emails) (SPORTELLO_PUBLIC_URL).
+	PublicURL     string            `yaml:"public_url"`
+	PortalOrigins []string          `yaml:"portal_origins"`
+	Widget        web.WidgetOptions `yaml:"widget"`
 }
 
 // LimitsConfig are the citizens' rate limits, per minute.
@@ -78,6 +108,7 @@ func DefaultConfig() Config {
 		Comune: ComuneConfig{
 			Name:      demo.Comune,
 			PortalURL: "https://www.comune.valdoria.example.it",
+			PublicURL: "http://localhost:8080",
 			Widget: web.WidgetOptions{
 				Title:      "Ti serve un aiuto?",
 				Color:      "#0066CC",
@@ -86,6 +117,8 @@ func DefaultConfig() Config {
 		},
 		Limits:    LimitsConfig{MessagesPerConversation: 20, MessagesPerIP: 60, ConversationsPerIP: 10},
 		Operators: OperatorsConfig{MaxChats: 5, QueueTimeoutSeconds: 300, PresenceTimeoutSeconds: 45},
+		Mail:      MailConfig{From: "urp@comune.valdoria.example.it", RetrySeconds: 30, MaxAttempts: 8},
+		Tickets:   TicketsConfig{Prefix: "URP", DueDays: 2},
 	}
 }
 
@@ -117,6 +150,9 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 		{"SPORTELLO_SCHEDE", &cfg.Schede},
 		{"SPORTELLO_LOG_LEVEL", &cfg.LogLevel},
 		{"SPORTELLO_COMUNE", &cfg.Comune.Name},
+		{"SPORTELLO_PUBLIC_URL", &cfg.Comune.PublicURL},
+		{"SPORTELLO_SMTP", &cfg.Mail.SMTP},
+		{"SPORTELLO_MAIL_FROM", &cfg.Mail.From},
 	}
 	for _, e := range env {
 		if v := getenv(e.name); v != "" {
@@ -163,6 +199,23 @@ func (c Config) Validate() error {
 	}
 	if o := c.Operators; o.MaxChats < 1 || o.QueueTimeoutSeconds < 1 || o.PresenceTimeoutSeconds < 1 {
 		errs = append(errs, "operators: max_chats, queue_timeout_seconds e presence_timeout_seconds devono essere numeri positivi")
+	}
+	if u := c.Comune.PublicURL; !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		errs = append(errs, fmt.Sprintf("public_url %q non è un indirizzo come https://sportello.comune.example.it", u))
+	}
+	if !strings.Contains(c.Mail.From, "@") || strings.ContainsAny(c.Mail.From, "\r\n <>") {
+		errs = append(errs, fmt.Sprintf("mail.from %q non è un indirizzo email", c.Mail.From))
+	}
+	if c.Mail.RetrySeconds < 1 || c.Mail.MaxAttempts < 1 || c.Tickets.DueDays < 1 {
+		errs = append(errs, "mail.retry_seconds, mail.max_attempts e tickets.due_days devono essere numeri positivi")
+	}
+	if p := c.Tickets.Prefix; p == "" || len(p) > 10 || strings.ContainsFunc(p, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
+		errs = append(errs, fmt.Sprintf("tickets.prefix %q: da 1 a 10 lettere maiuscole o cifre", p))
+	}
+	if c.Mail.SMTP != "" {
+		if _, err := mailer.ParseURL(c.Mail.SMTP, c.Mail.From, ""); err != nil {
+			errs = append(errs, err.Error())
+		}
 	}
 	if _, err := c.Calendar(); err != nil {
 		errs = append(errs, sportello.ErrorMessage(err))

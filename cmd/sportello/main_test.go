@@ -96,14 +96,14 @@ func buildBinaryB(t testing.TB) string {
 }
 
 // startBinary runs `sportello serve` on a free port and waits for it.
-func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
-	return startBinaryB(t, bin, data)
+func startBinary(t *testing.T, bin, data string, env ...string) (*exec.Cmd, string) {
+	return startBinaryB(t, bin, data, env...)
 }
 
-func startBinaryB(t testing.TB, bin, data string) (*exec.Cmd, string) {
+func startBinaryB(t testing.TB, bin, data string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "SPORTELLO_ADDR=127.0.0.1:0", "SPORTELLO_DATA="+data)
+	cmd.Env = append(append(os.Environ(), "SPORTELLO_ADDR=127.0.0.1:0", "SPORTELLO_DATA="+data), env...)
 	out, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {

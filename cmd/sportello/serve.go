@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/sportello/sportello/assistant"
 	"github.com/sportello/sportello/demo"
 	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/mailer"
 	"github.com/sportello/sportello/schede"
 	"github.com/sportello/sportello/web"
 )
@@ -81,6 +83,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.desk.Restore(ctx); err != nil {
 		return err
 	}
+	outbox, tickets, err := m.mail(store, cal)
+	if err != nil {
+		return err
+	}
 	accounts := handoff.NewAccounts(store)
 	if pw, err := accounts.EnsureAdmin(ctx); err != nil {
 		return err
@@ -101,6 +107,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Hub:       hub,
 		Desk:      m.desk,
 		Accounts:  accounts,
+		Tickets:   tickets,
+		Outbox:    outbox,
 		Assistant: m.assistant,
 		Cards:     m.cards.Load,
 		Logger:    m.Logger,
@@ -123,9 +131,50 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		m.desk.Run(bg, time.Second)
 	}()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		outbox.Run(bg)
+	}()
 	m.Logger.Info("sportello ready", "addr", m.listener.Addr().String(), "comune", m.Config.Comune.Name,
 		"schede", len(m.cards.Load().Published()), "startup_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// mail builds the outbox (SMTP, or .eml files without it) and the
+// tickets service that feeds it.
+func (m *Main) mail(store *handoff.Store, cal *handoff.Calendar) (*handoff.Outbox, *handoff.Tickets, error) {
+	mc := m.Config.Mail
+	fromName := mc.FromName
+	if fromName == "" {
+		fromName = m.Config.Comune.Name
+	}
+	var sender handoff.Mailer
+	if mc.SMTP != "" {
+		s, err := mailer.ParseURL(mc.SMTP, mc.From, fromName)
+		if err != nil {
+			return nil, nil, err
+		}
+		sender = s
+		m.Logger.Info("email via SMTP", "host", s.Host, "port", s.Port, "from", mc.From)
+	} else {
+		dir := filepath.Join(m.Config.Data, "email")
+		sender = &mailer.Dir{Path: dir, From: mc.From, FromName: fromName}
+		m.Logger.Info("no SMTP configured: emails are written as .eml files", "folder", dir)
+	}
+	outbox := handoff.NewOutbox(store, sender, m.Logger)
+	outbox.Backoff = time.Duration(mc.RetrySeconds) * time.Second
+	outbox.MaxAttempts = mc.MaxAttempts
+	tickets := handoff.NewTickets(store, cal, m.Logger)
+	tickets.Comune, tickets.PublicURL, tickets.Prefix, tickets.DueDays = m.Config.Comune.Name, m.Config.Comune.PublicURL, m.Config.Tickets.Prefix, m.Config.Tickets.DueDays
+	if _, domain, ok := strings.Cut(mc.From, "@"); ok {
+		tickets.MailDomain = domain
+	}
+	tickets.Enqueued = outbox.Wake
+	if m.Now != nil {
+		tickets.Now = m.Now
+	}
+	return outbox, tickets, nil
 }
 
 // Addr is the address the server listens on (useful with port :0).

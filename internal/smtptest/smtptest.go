@@ -46,6 +46,7 @@ type Server struct {
 	mu       sync.Mutex
 	msgs     []Message
 	srv      *smtp.Server
+	l        net.Listener
 	tls      *tls.Config
 	received chan struct{}
 }
@@ -79,7 +80,7 @@ func (s *Server) listen(addr string) error {
 	srv.AllowInsecureAuth = s.tls == nil
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	s.mu.Lock()
-	s.srv, s.Addr = srv, l.Addr().String()
+	s.srv, s.l, s.Addr = srv, l, l.Addr().String()
 	s.mu.Unlock()
 	go srv.Serve(l)
 	return nil
@@ -89,11 +90,12 @@ func (s *Server) listen(addr string) error {
 // address.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, l := s.srv, s.l
+	s.srv, s.l = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
 		srv.Close()
+		l.Close() // Serve may not have taken it yet
 	}
 }
 

@@ -222,6 +222,7 @@
     var leave = btn('sp-leave', 'Esci dalla coda');
     leave.addEventListener('click', leaveQueue);
     qb.append(ui.qText, leave);
+    ui.form = form;
     p.append(head, log, qb, form, ui.foot);
     p.addEventListener('keydown', trap);
     w.append(l, p);
@@ -320,6 +321,7 @@
     ui.log.textContent = '';
     ui.typing = null;
     queueBar(false);
+    if (ui.sheet) { ui.sheet.remove(); ui.sheet = null; ui.log.hidden = ui.form.hidden = ui.foot.hidden = false; }
     welcome();
   }
 
@@ -345,6 +347,7 @@
     this.status = status;
     this.message = (data && typeof data.message === 'string' && data.message) || '';
     this.retry = retry;
+    this.fields = (data && typeof data.fields === 'object' && data.fields) || null;
   }
   function api(method, path, body, c) {
     var headers = {};
@@ -526,7 +529,14 @@
     var role = /^(citizen|assistant|operator|system)$/.test(m.role) ? m.role : 'system';
     var el = h('div', 'sp-msg sp-' + role);
     var text = typeof m.text === 'string' ? m.text : '';
-    if (role === 'system') el.textContent = text;
+    if (role === 'system') {
+      el.textContent = text;
+      if (m.offer === 'ticket') {
+        var ob = btn('sp-offer', 'Lascia una richiesta scritta');
+        ob.addEventListener('click', openTicket);
+        el.append(h('br'), ob);
+      }
+    }
     else if (role === 'assistant') reply(el, m, text);
     else {
       el.append(role === 'operator' ? h('p', 'sp-who', typeof m.author === 'string' && m.author ? m.author : 'Operatore') : sr('Tu: '), h('p', 'sp-bubble sp-text', text));
@@ -723,6 +733,169 @@
     if (text) notice(text);
   }
 
+  // ---------- the written request (Designers Italia "Richiesta di assistenza") ----------
+  function openTicket() {
+    var c = conv;
+    if (!c) return;
+    api('GET', convPath(c) + '/ticket-form', undefined, c).then(function (d) {
+      if (c === conv) sheet(d, c);
+    }, function (e) { notice(e.message || T.err); });
+  }
+
+  function closeSheet() {
+    if (ui.sheet) ui.sheet.remove();
+    ui.sheet = null;
+    ui.log.hidden = ui.form.hidden = ui.foot.hidden = false;
+    ui.input.focus();
+    bottom(true);
+  }
+
+  function sheet(d, c) {
+    if (ui.sheet) ui.sheet.remove();
+    var s = ui.sheet = h('form', 'sp-sheet'), f = {};
+    s.noValidate = true;
+    var title = h('h3', 'sp-sheet-title', 'Richiesta di assistenza');
+    title.tabIndex = -1;
+    var sum = h('p', 'sp-ferr sp-sum');
+    sum.setAttribute('role', 'alert');
+    s.append(title, h('p', 'sp-p', 'Ti risponderemo via email. La conversazione fin qui resta allegata alla richiesta. I campi con * sono obbligatori.'), sum);
+    function field(name, label, tag, type, ac, req) {
+      var id = 'sp-f-' + name, wrap = h('div', 'sp-field'), l = h('label', 'sp-flabel', label + (req ? ' *' : ''));
+      var inp = h(tag, 'sp-finput');
+      if (type) inp.type = type;
+      inp.id = l.htmlFor = id;
+      inp.name = name;
+      if (ac) inp.setAttribute('autocomplete', ac);
+      if (req) inp.setAttribute('aria-required', 'true');
+      var err = h('p', 'sp-ferr');
+      err.id = id + '-err';
+      wrap.append(l, inp, err);
+      s.append(wrap);
+      f[name] = { input: inp, err: err };
+      return inp;
+    }
+    field('first_name', 'Nome', 'input', 'text', 'given-name', true).maxLength = 60;
+    field('last_name', 'Cognome', 'input', 'text', 'family-name', true).maxLength = 60;
+    field('email', 'Email', 'input', 'email', 'email', true).maxLength = 254;
+    field('phone', 'Telefono', 'input', 'tel', 'tel', false).maxLength = 30;
+    var sel = field('service', 'Servizio', 'select', '', '', false);
+    (Array.isArray(d.services) ? d.services : []).forEach(function (x) { sel.append(new Option(x, x)); });
+    sel.value = d.service || '';
+    var max = d.max_text || 600, ta = field('text', 'La tua richiesta', 'textarea', '', '', true);
+    ta.rows = 4;
+    ta.maxLength = max;
+    ta.value = typeof d.text === 'string' ? d.text : '';
+    var count = h('p', 'sp-count');
+    function counted() { count.textContent = ta.value.length + ' caratteri su ' + max; }
+    ta.addEventListener('input', counted);
+    counted();
+    ta.parentNode.insertBefore(count, f.text.err);
+    var cw = h('div', 'sp-field sp-check'), cb = h('input');
+    cb.type = 'checkbox';
+    cb.id = 'sp-f-consent';
+    cb.setAttribute('aria-required', 'true');
+    var cl = h('label', null, 'Ho letto l\u2019informativa sulla privacy e acconsento al trattamento dei miei dati per ricevere risposta *');
+    cl.htmlFor = cb.id;
+    var cerr = h('p', 'sp-ferr');
+    cerr.id = 'sp-f-consent-err';
+    var box = h('div');
+    box.append(cl);
+    var pu = safeURL(d.privacy_url || cfg.privacy_url);
+    if (pu) {
+      var pl = h('a', 'sp-privacy', 'Leggi l\u2019informativa privacy');
+      pl.href = pu;
+      pl.target = '_blank';
+      pl.rel = 'noopener';
+      pl.append(sr(T.newTab));
+      box.append(h('br'), pl);
+    }
+    box.append(cerr);
+    cw.append(cb, box);
+    s.append(cw);
+    f.consent = { input: cb, err: cerr };
+    var send = h('button', 'sp-send', 'Invia la richiesta');
+    send.type = 'submit';
+    var cancel = btn('sp-leave', 'Annulla');
+    cancel.addEventListener('click', closeSheet);
+    var acts = h('div', 'sp-actions');
+    acts.append(send, cancel);
+    s.append(acts);
+
+    function mark(errs) {
+      var first = null;
+      Object.keys(f).forEach(function (k) {
+        var msg = errs[k] || '', x = f[k];
+        x.err.textContent = msg;
+        if (msg) {
+          x.input.setAttribute('aria-invalid', 'true');
+          x.input.setAttribute('aria-describedby', x.err.id);
+          first = first || x.input;
+        } else {
+          x.input.removeAttribute('aria-invalid');
+          x.input.removeAttribute('aria-describedby');
+        }
+      });
+      return first;
+    }
+    s.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var v = function (k) { return f[k].input.value.trim(); }, errs = {};
+      if (!v('first_name')) errs.first_name = 'Nome: campo obbligatorio.';
+      if (!v('last_name')) errs.last_name = 'Cognome: campo obbligatorio.';
+      if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(v('email'))) errs.email = 'Email: scrivi un indirizzo valido, come nome@esempio.it.';
+      if (!v('text')) errs.text = 'Testo: scrivi la tua richiesta.';
+      if (!cb.checked) errs.consent = 'Privacy: per inviare la richiesta serve il consenso al trattamento dei dati.';
+      var first = mark(errs);
+      if (first) {
+        sum.textContent = 'Controlla i campi segnalati.';
+        first.focus();
+        return;
+      }
+      sum.textContent = '';
+      send.disabled = true;
+      send.textContent = T.sending;
+      var body = { first_name: v('first_name'), last_name: v('last_name'), email: v('email'), service: sel.value, text: f.text.input.value, consent: true };
+      if (v('phone')) body.phone = v('phone');
+      api('POST', convPath(c) + '/ticket', body, c).then(function (r) {
+        done(r, body.email);
+      }, function (er) {
+        send.disabled = false;
+        send.textContent = 'Invia la richiesta';
+        var fl = er.fields && mark(er.fields);
+        sum.textContent = er.message || (er.status ? T.err : T.offline.replace(': riprovo\u2026', '.'));
+        if (fl) fl.focus();
+      });
+    });
+
+    function done(r, email) {
+      s.textContent = '';
+      var t = h('h3', 'sp-sheet-title', 'Richiesta inviata');
+      t.tabIndex = -1;
+      var num = h('p', 'sp-p');
+      num.append(document.createTextNode('Numero della richiesta: '), h('strong', null, r.number || ''));
+      s.append(t, num, h('p', 'sp-p', 'Ti abbiamo inviato una conferma a ' + email + '. ' + (r.when || '')));
+      var href = safeURL(r.status_url);
+      if (href) {
+        var a = h('a', 'sp-more', 'Segui lo stato della richiesta');
+        a.href = href;
+        a.target = '_blank';
+        a.rel = 'noopener';
+        a.append(sr(T.newTab));
+        var pa = h('p', 'sp-p');
+        pa.append(a);
+        s.append(pa);
+      }
+      var back = btn('sp-send', 'Torna alla chat');
+      back.addEventListener('click', closeSheet);
+      s.append(back);
+      t.focus();
+    }
+
+    ui.log.hidden = ui.form.hidden = ui.foot.hidden = true;
+    ui.panel.insertBefore(s, ui.qbar);
+    title.focus();
+  }
+
   // ---------- the operators' queue ----------
   function queueBar(on, text) {
     if (!ui.qbar) return;
@@ -799,6 +972,17 @@
     '.sp-meta{margin:4px 0 0;font-size:14px;color:#555}',
     '.sp-failed .sp-meta{color:#b00020;font-weight:600}',
     '.sp-w .sp-failed .sp-bubble{border:2px dashed #b00020;background:#fff;color:#1a1a1a}',
+    '.sp-sheet{flex:1;overflow-y:auto;padding:12px 16px;overscroll-behavior:contain}',
+    '.sp-sheet-title{margin:0 0 6px;font-size:18px}',
+    '.sp-field{margin:0 0 10px}',
+    '.sp-flabel{display:block;margin:0 0 2px;font-size:14px;font-weight:700}',
+    '.sp-finput{box-sizing:border-box;width:100%;min-height:40px;margin:0;padding:8px 10px;border:1px solid #5c6670;border-radius:6px;background:#fff;color:#1a1a1a;font:16px/1.4 var(--f)}',
+    '.sp-finput[aria-invalid=true]{border:2px solid #b00020}',
+    '.sp-ferr{margin:2px 0 0;color:#b00020;font-size:14px}.sp-ferr:empty{display:none}',
+    '.sp-count{margin:2px 0 0;font-size:13px;color:#555}',
+    '.sp-check{display:flex;gap:8px;align-items:flex-start;font-size:14px}.sp-check input{width:20px;height:20px;margin:2px 0 0;flex:none}',
+    '.sp-actions{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0}',
+    '.sp-offer{margin:6px 0 0;padding:6px 12px;border:2px solid var(--a);border-radius:6px;background:#fff;color:var(--a);font:inherit;font-style:normal;font-weight:700;cursor:pointer}',
     '.sp-qbar{display:flex;align-items:center;gap:8px;padding:8px 12px;background:#FFF4E0;border-top:1px solid #E0C9A6}',
     '.sp-qtext{margin:0;flex:1;font-size:14px}',
     '.sp-leave{font:inherit;font-size:14px;background:#fff;border:1px solid #8A5A00;color:#6B4500;border-radius:4px;padding:4px 10px;cursor:pointer}',
