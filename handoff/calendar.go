@@ -437,3 +437,10 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 	}
 	return time.Date(d.y, d.m, d.d, 23, 59, 59, 0, c.Loc)
 }
+
+// ItalianDay writes an instant as people read it in Italy, in Rome's
+// time without naming the zone: "domenica 29 novembre 2026, 11:00".
+func ItalianDay(t time.Time) string {
+	t = t.In(Rome())
+	return fmt.Sprintf("%s %d %s %d, %s", giorni[t.Weekday()], t.Day(), mesi[t.Month()], t.Year(), clock(t.Hour()*60+t.Minute()))
+}

@@ -371,7 +371,7 @@ func (t *Tickets) confirmation(tk Ticket, token string, now time.Time) Email {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gentile %s %s,\n\n", tk.FirstName, tk.LastName)
 	fmt.Fprintf(&b, "abbiamo ricevuto la tua richiesta al %s.\n\n", t.Comune)
-	fmt.Fprintf(&b, "Numero: %s\nServizio: %s\nRicevuta il: %s\n\nIl tuo messaggio:\n%s\n\n", tk.Number, tk.Service, ItalianDate(now.In(t.Calendar.Loc))+" alle "+now.In(t.Calendar.Loc).Format("15:04"), tk.Text)
+	fmt.Fprintf(&b, "Numero: %s\nServizio: %s\nRicevuta il: %s\n\nIl tuo messaggio:\n%s\n\n", tk.Number, tk.Service, ItalianDay(now), tk.Text)
 	fmt.Fprintf(&b, "%s Ti risponderemo a questo indirizzo email entro %d giorni lavorativi.\n\n", t.Calendar.Sentence(now), t.DueDays)
 	fmt.Fprintf(&b, "Puoi vedere lo stato della richiesta e la risposta a questo indirizzo (non condividerlo: è solo tuo):\n%s\n\n", t.StatusURL(token))
 	fmt.Fprintf(&b, "Questa email è inviata in automatico: non rispondere a questo messaggio.\n\n%s\nUfficio Relazioni con il Pubblico\n", t.Comune)

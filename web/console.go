@@ -214,7 +214,9 @@ func (s *Server) suggest(ctx context.Context, text string) ([]suggestion, error)
 	}
 	out := []suggestion{}
 	for i, r := range ans.Ranked {
-		if i == 3 {
+		// A card that shares less than a third of the question's words
+		// is noise beside a chat, not help.
+		if i == 3 || r.Coverage < 0.34 {
 			break
 		}
 		a, err := s.assistant.FromCard(ctx, r.CardID, text, assistant.Context{})
@@ -251,10 +253,7 @@ var pageFuncs = template.FuncMap{
 		return u.Name
 	},
 	"locked": func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
-	"when": func(t time.Time) string {
-		t = t.In(handoff.Rome())
-		return handoff.ItalianDate(t) + " alle " + t.Format("15:04")
-	},
+	"when": func(t time.Time) string { return handoff.ItalianDay(t) },
 	"hhmm":  func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
 	"short": func(s string) string { return firstLine(s, 140) },
 	"roleLabel": func(r handoff.Role, author string, internal bool) string {

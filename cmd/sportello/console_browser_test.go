@@ -17,9 +17,12 @@ import (
 
 // startAt runs the demo whose desk lives at `at` (then runs on in real
 // time), with an operator account "mario" and a short presence timeout.
-func startAt(t *testing.T, at time.Time) string {
+func startAt(t *testing.T, at time.Time, tweaks ...func(*Config)) string {
 	t.Helper()
 	cfg := DefaultConfig()
+	for _, f := range tweaks {
+		f(&cfg)
+	}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
 	cfg.Operators.PresenceTimeoutSeconds = 2
@@ -137,20 +140,7 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 		screenshot(operator, t, "console-chat.png")
 	})
 
-	t.Run("accessibility of the console: axe-core WCAG 2.1 AA", func(t *testing.T) {
-		var violations []struct {
-			ID    string
-			Help  string
-			Nodes []struct{ Target []any }
-		}
-		err := chromedp.Run(operator, chromedp.Evaluate(axeSource(t), nil), chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}}).then(r => r.violations)`, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range violations {
-			t.Errorf("%s %s: %v", v.ID, v.Help, v.Nodes)
-		}
-	})
+	t.Run("accessibility of the console: axe-core WCAG 2.1 AA", func(t *testing.T) { checkAxe(operator, t, "console") })
 
 	t.Run("operator closes", func(t *testing.T) {
 		if err := chromedp.Run(operator, chromedp.Click(`.pane:not([hidden]) .tools form:last-child button`, chromedp.ByQuery)); err != nil {
@@ -187,5 +177,23 @@ func TestClosedOfficeOffersAWrittenRequest(t *testing.T) {
 	chromedp.Run(ctx, inShadow(`!root.querySelector('.sp-qbar').hidden`, &queued))
 	if queued {
 		t.Error("the citizen was put in a queue with the office closed")
+	}
+}
+
+// checkAxe runs axe-core's WCAG 2.1 AA rules on the page and reports
+// every violation.
+func checkAxe(ctx context.Context, t *testing.T, page string) {
+	t.Helper()
+	var violations []struct {
+		ID    string
+		Help  string
+		Nodes []struct{ Target []any }
+	}
+	err := chromedp.Run(ctx, chromedp.Evaluate(axeSource(t), nil), chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}}).then(r => r.violations)`, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: %s %s: %v", page, v.ID, v.Help, v.Nodes)
 	}
 }

@@ -172,7 +172,7 @@ func (m *Main) mail(store *handoff.Store, cal *handoff.Calendar) (*handoff.Outbo
 	}
 	tickets.Enqueued = outbox.Wake
 	if m.Now != nil {
-		tickets.Now = m.Now
+		tickets.Now, outbox.Now = m.Now, m.Now
 	}
 	return outbox, tickets, nil
 }
