@@ -195,11 +195,20 @@ func (s *Server) assist(c echo.Context) error {
 			last = append(last, m.Text)
 		}
 	}
+	// The newest message leads: each message's own best schede, newest
+	// first, three in all (joined, an old topic would drown a new one).
 	out := []suggestion{}
-	if len(last) > 0 {
-		out, err = s.suggest(ctx, strings.Join(last, " "))
+	seen := map[string]bool{}
+	for _, text := range last {
+		sg, err := s.suggest(ctx, text)
 		if err != nil {
 			return err
+		}
+		for _, x := range sg {
+			if !seen[x.CardID] && len(out) < 3 {
+				seen[x.CardID] = true
+				out = append(out, x)
+			}
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"suggestions": out})
@@ -253,9 +262,9 @@ var pageFuncs = template.FuncMap{
 		return u.Name
 	},
 	"locked": func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
-	"when": func(t time.Time) string { return handoff.ItalianDay(t) },
-	"hhmm":  func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
-	"short": func(s string) string { return firstLine(s, 140) },
+	"when":   func(t time.Time) string { return handoff.ItalianDay(t) },
+	"hhmm":   func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
+	"short":  func(s string) string { return firstLine(s, 140) },
 	"roleLabel": func(r handoff.Role, author string, internal bool) string {
 		switch {
 		case internal:

@@ -122,21 +122,25 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitShadow(citizen, t, "operator's message, as text, with the name", `[...root.querySelectorAll('.sp-operator')].some(e => /Mario Rossi/.test(e.textContent) && /<b>numero<\/b>/.test(e.textContent)) && !root.querySelector('.sp-operator b')`)
-		if err := chromedp.Run(citizen, inShadow(`root.querySelector('.sp-input').focus()`, nil), typeText("Grazie, e di sera fino a che ora?")); err != nil {
+		if err := chromedp.Run(citizen, inShadow(`root.querySelector('.sp-input').focus()`, nil), typeText("Grazie. Un'altra cosa: come si paga la TARI?")); err != nil {
 			t.Fatal(err)
 		}
 		waitJS(operator, t, "citizen typing", `!document.querySelector('.pane:not([hidden]) .typing').hidden`)
 		if err := chromedp.Run(citizen, chromedp.KeyEvent(kb.Enter)); err != nil {
 			t.Fatal(err)
 		}
-		waitJS(operator, t, "citizen's message", `[...document.querySelectorAll('.pane:not([hidden]) .msg-citizen')].some(e => /fino a che ora/.test(e.textContent))`)
+		waitJS(operator, t, "citizen's message", `[...document.querySelectorAll('.pane:not([hidden]) .msg-citizen')].some(e => /come si paga la TARI/.test(e.textContent))`)
 		var assistantAfter bool
 		time.Sleep(300 * time.Millisecond)
 		chromedp.Run(citizen, inShadow(`(() => { const m = [...root.querySelectorAll('.sp-msg[data-seq]')]; return m[m.length-1].classList.contains('sp-assistant'); })()`, &assistantAfter))
 		if assistantAfter {
 			t.Error("the assistant answered while the operator held the chat")
 		}
-		waitJS(operator, t, "schede suggested", `document.querySelector('.pane:not([hidden]) .suggestion')`)
+		waitJS(operator, t, "the TARI scheda suggested", `[...document.querySelectorAll('.pane:not([hidden]) .suggestion .sg-card')].some(e => /TARI/.test(e.textContent))`)
+		if err := chromedp.Run(operator, chromedp.Click(`.pane:not([hidden]) .suggestion button`, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(operator, t, "the section inserted in the reply box", `document.querySelector('.pane:not([hidden]) textarea').value.length > 40`)
 		screenshot(operator, t, "console-chat.png")
 	})
 
