@@ -495,7 +495,7 @@ func (d *Desk) Close(ctx context.Context, opName, convID, outcome string) error 
 		}
 		return nil
 	}, Message{Role: RoleSystem, Text: "Chiusa da " + op.display + ": " + Outcomes[outcome] + ".", Internal: true},
-		Message{Role: RoleSystem, Text: op.display + " ha chiuso la conversazione. Grazie per averci scritto! Se ti serve altro, scrivi pure qui: ti risponde l'assistente virtuale."})
+		Message{Role: RoleSystem, Text: op.display + " ha chiuso la conversazione. Grazie per averci scritto! Se ti serve altro, scrivi pure qui: ti risponde l'assistente virtuale.", Offer: "transcript"})
 	if err != nil {
 		return err
 	}

@@ -245,3 +245,40 @@ func TestTicketWork(t *testing.T) {
 		t.Errorf("received filter: %d", len(l))
 	}
 }
+
+func TestTranscriptByEmail(t *testing.T) {
+	tk, o, m, _, s := newTickets(t)
+	ctx := context.Background()
+	c, _, _ := s.CreateConversation(ctx)
+	s.Append(ctx, c.ID, []Message{{Role: RoleCitizen, Text: "posso pagare a rate?"}, {Role: RoleOperator, Author: "Mario Rossi", Text: "Sì, in tre rate."},
+		{Role: RoleSystem, Internal: true, Text: "nota riservata"}}, nil)
+	tests := []struct {
+		name    string
+		email   string
+		consent bool
+		fields  string
+	}{
+		{"a bad address", "mario@", true, "email"},
+		{"header injection", "a@example.it\r\nBcc: b@example.it", true, "email"},
+		{"no consent", "a@example.it", false, "consent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tk.SendTranscript(ctx, c.ID, tt.email, tt.consent)
+			if _, ok := sportello.ErrorFields(err)[tt.fields]; !ok {
+				t.Errorf("err = %v, want a message for %s", err, tt.fields)
+			}
+		})
+	}
+	if err := tk.SendTranscript(ctx, c.ID, "cittadino@example.it", true); err != nil {
+		t.Fatal(err)
+	}
+	o.DeliverDue(ctx)
+	if m.count() != 1 {
+		t.Fatalf("%d emails", m.count())
+	}
+	body := m.sent[0].Body
+	if !strings.Contains(body, "Tu:\nposso pagare a rate?") || !strings.Contains(body, "Mario Rossi:\nSì, in tre rate.") || strings.Contains(body, "nota riservata") {
+		t.Errorf("transcript = %q", body)
+	}
+}

@@ -37,6 +37,7 @@ func (s *Server) routes() {
 	api.POST("/conversations/:id/leave", s.leaveQueue)
 	api.GET("/conversations/:id/ticket-form", s.ticketForm)
 	api.POST("/conversations/:id/ticket", s.createTicket)
+	api.POST("/conversations/:id/transcript", s.sendTranscript)
 	e.GET("/richieste/:token", s.ticketStatus)
 	api.GET("/conversations/:id/ws", s.conversationWS)
 

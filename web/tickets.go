@@ -140,3 +140,31 @@ func firstLine(s string, n int) string {
 	}
 	return s
 }
+
+// sendTranscript emails the chat to the citizen (offered when an
+// operator closes it).
+func (s *Server) sendTranscript(c echo.Context) error {
+	ip := c.RealIP()
+	if ok, wait := s.ticketLimit.check(ip); !ok {
+		return errRateLimited(wait)
+	}
+	if ok, wait := s.ticketTries.allow(ip); !ok {
+		return errRateLimited(wait)
+	}
+	conv, err := s.conversation(c, "")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Email   string `json:"email"`
+		Consent bool   `json:"consent"`
+	}
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.tickets.SendTranscript(c.Request().Context(), conv.ID, req.Email, req.Consent); err != nil {
+		return err
+	}
+	s.ticketLimit.allow(ip)
+	return c.JSON(http.StatusAccepted, map[string]bool{"ok": true})
+}

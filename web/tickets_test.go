@@ -1,7 +1,10 @@
 package web
 
 import (
+	"errors"
+
 	"context"
+	"github.com/sportello/sportello/handoff"
 	"io"
 	"net/http"
 	"net/url"
@@ -146,5 +149,33 @@ func TestTicketFloodIsLimited(t *testing.T) {
 	}
 	if codes[0] != 201 || codes[2] != 201 || codes[3] != 429 || codes[4] != 429 {
 		t.Errorf("statuses = %v, want three created then 429", codes)
+	}
+}
+
+type downMailer struct{}
+
+func (downMailer) Send(context.Context, handoff.Email) error {
+	return errors.New("dial tcp: connection refused")
+}
+
+func TestUndeliveredEmailsAreFlaggedInTheConsole(t *testing.T) {
+	cs := newConsoleServer(t)
+	c := cs.newConversation(t)
+	if resp := cs.call(t, "POST", "/api/v1/conversations/"+c.ID+"/ticket", c.Token, goodTicket(), nil); resp.StatusCode != 201 {
+		t.Fatal(resp.StatusCode)
+	}
+	ob := handoff.NewOutbox(cs.store, downMailer{}, nil)
+	ob.MaxAttempts = 1
+	ob.DeliverDue(context.Background())
+	op := cs.newClient(t)
+	op.login(t, "mario", "password-lunga-1")
+	resp, err := op.Get(cs.URL + "/operatore/richieste")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), "Email non consegnate") || !strings.Contains(string(b), "connection refused") || !strings.Contains(string(b), "maria.bianchi@example.it") {
+		t.Error("the console does not flag the undelivered email")
 	}
 }

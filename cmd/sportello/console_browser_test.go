@@ -151,6 +151,13 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitShadow(citizen, t, "closing message", `[...root.querySelectorAll('.sp-system')].some(e => /ha chiuso la conversazione/.test(e.textContent))`)
+		// The citizen asks for the transcript by email.
+		err := chromedp.Run(citizen, inShadow(`[...root.querySelectorAll('.sp-system .sp-offer')].pop().click()`, nil), typeText("maria@example.it"),
+			inShadow(`root.querySelector('.sp-tform input[type=checkbox]').click()`, nil), inShadow(`root.querySelector('.sp-tform button').click()`, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitShadow(citizen, t, "transcript on its way", `[...root.querySelectorAll('.sp-system .sp-p')].some(e => /riceverai la conversazione a maria@example.it/.test(e.textContent))`)
 		waitJS(operator, t, "chat gone from the console", `!document.querySelector('.pane')`)
 	})
 

@@ -535,6 +535,10 @@
         var ob = btn('sp-offer', 'Lascia una richiesta scritta');
         ob.addEventListener('click', openTicket);
         el.append(h('br'), ob);
+      } else if (m.offer === 'transcript') {
+        var tb = btn('sp-offer', 'Ricevi la conversazione via email');
+        tb.addEventListener('click', function () { tb.replaceWith(transcriptForm()); });
+        el.append(h('br'), tb);
       }
     }
     else if (role === 'assistant') reply(el, m, text);
@@ -896,6 +900,41 @@
     title.focus();
   }
 
+  // A small form under the closing message: the chat sent by email.
+  function transcriptForm() {
+    var f = h('form', 'sp-tform'), id = 'sp-t-' + uuid().slice(0, 8);
+    f.noValidate = true;
+    var l = h('label', 'sp-flabel', 'La tua email');
+    var inp = h('input', 'sp-finput');
+    inp.type = 'email';
+    inp.id = l.htmlFor = id;
+    inp.setAttribute('autocomplete', 'email');
+    var cw = h('div', 'sp-check'), cb = h('input'), cl = h('label', null, 'Acconsento all\u2019uso dell\u2019indirizzo per ricevere la conversazione');
+    cb.type = 'checkbox';
+    cb.id = cl.htmlFor = id + '-ok';
+    cw.append(cb, cl);
+    var msg = h('p', 'sp-ferr');
+    msg.setAttribute('role', 'status');
+    var go = h('button', 'sp-offer', 'Invia');
+    go.type = 'submit';
+    f.append(l, inp, cw, go, msg);
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var c = conv;
+      if (!c) return;
+      go.disabled = true;
+      api('POST', convPath(c) + '/transcript', { email: inp.value.trim(), consent: cb.checked }, c).then(function () {
+        f.replaceWith(h('p', 'sp-p', 'Fatto: riceverai la conversazione a ' + inp.value.trim() + '.'));
+      }, function (er) {
+        go.disabled = false;
+        var fl = er.fields || {};
+        msg.textContent = fl.email || fl.consent || er.message || T.err;
+      });
+    });
+    setTimeout(function () { inp.focus(); }, 0);
+    return f;
+  }
+
   // ---------- the operators' queue ----------
   function queueBar(on, text) {
     if (!ui.qbar) return;
@@ -983,6 +1022,7 @@
     '.sp-check{display:flex;gap:8px;align-items:flex-start;font-size:14px}.sp-check input{width:20px;height:20px;margin:2px 0 0;flex:none}',
     '.sp-actions{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0}',
     '.sp-offer{margin:6px 0 0;padding:6px 12px;border:2px solid var(--a);border-radius:6px;background:#fff;color:var(--a);font:inherit;font-style:normal;font-weight:700;cursor:pointer}',
+    '.sp-tform{margin:6px 0 0;font-style:normal;text-align:left}',
     '.sp-qbar{display:flex;align-items:center;gap:8px;padding:8px 12px;background:#FFF4E0;border-top:1px solid #E0C9A6}',
     '.sp-qtext{margin:0;flex:1;font-size:14px}',
     '.sp-leave{font:inherit;font-size:14px;background:#fff;border:1px solid #8A5A00;color:#6B4500;border-radius:4px;padding:4px 10px;cursor:pointer}',
