@@ -1,15 +1,15 @@
 package web
 
 import (
-	"errors"
-
 	"context"
-	"github.com/sportello/sportello/handoff"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sportello/sportello/handoff"
 )
 
 func goodTicket() map[string]any {
