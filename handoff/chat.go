@@ -16,6 +16,7 @@ type Reply struct {
 	// Card is the title of the card answered from, or of the closest
 	// one when the assistant was not sure; Confidence is its confidence.
 	Card       string
+	CardID     string
 	Confidence float64
 	Data       json.RawMessage
 	Context    json.RawMessage
@@ -36,6 +37,11 @@ type Chat struct {
 	Store    *Store
 	Answerer Answerer
 	Desk     *Desk
+	// Events records each decision for the statistics (may be nil).
+	Events *Recorder
+	// Unanswered keeps the questions the assistant could not answer, for
+	// the editors (may be nil).
+	Unanswered *Unanswered
 }
 
 // Send handles one citizen message and returns the stored message and
@@ -73,6 +79,8 @@ func (c *Chat) Send(ctx context.Context, conv Conversation, text, clientID, card
 	if err != nil {
 		return []Message{citizen}, fmt.Errorf("answer in %s: %w", conv.ID, err)
 	}
+	c.Events.Record(StatEvent{Kind: EvQuestion, Decision: DecisionCode[reply.Decision], Card: reply.CardID, Value: int32(reply.Confidence * 1000)})
+	c.Unanswered.Consider(ctx, conv.ID, citizen.Text, reply, cardID)
 	if reply.Decision == "handoff" && state == StateQueued {
 		// Already waiting for a person: a second hand-over text would
 		// only confuse; the position notice says where they are.
@@ -108,9 +116,25 @@ const minShownConfidence = 0.2
 // useful" in a row send the chat to a person.
 func (c *Chat) Feedback(ctx context.Context, conv Conversation, seq uint64, useful bool) (Message, error) {
 	m, err := c.Store.SetFeedback(ctx, conv.ID, seq, useful)
-	if err != nil || useful {
+	if err != nil {
 		return m, err
 	}
+	var shown struct {
+		Card *struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"card"`
+	}
+	_ = json.Unmarshal(m.Reply, &shown)
+	fe := StatEvent{Kind: EvFeedback, Value: map[bool]int32{true: 1, false: 0}[useful]}
+	if shown.Card != nil {
+		fe.Card = shown.Card.ID
+	}
+	c.Events.Record(fe)
+	if useful {
+		return m, nil
+	}
+	c.Unanswered.NotUseful(ctx, conv.ID, seq, shown.Card)
 	last, err := c.Store.Messages(ctx, conv.ID, 0, 10000)
 	if err != nil {
 		return m, err

@@ -46,6 +46,8 @@ type Desk struct {
 	// AutoAssign gives the longest-waiting chat to the least busy online
 	// operator, without a click.
 	AutoAssign bool
+	// Events records hand-overs, waits and first responses (may be nil).
+	Events *Recorder
 
 	mu      sync.Mutex
 	queue   []string            // conversation IDs, head first
@@ -54,6 +56,9 @@ type Desk struct {
 	ops     map[string]*operator
 	// handled are the last chats' handling times, for wait estimates.
 	handled []time.Duration
+	// awaiting are held chats whose operator has not written yet, with
+	// the time of the hand-over, for the first-response time.
+	awaiting map[string]time.Time
 }
 
 // Waiting is a chat in the queue, as the console lists it.
@@ -82,7 +87,7 @@ func NewDesk(store *Store, hub *Hub, cal *Calendar, log *slog.Logger) *Desk {
 	return &Desk{
 		Store: store, Hub: hub, Calendar: cal, Log: log, Now: time.Now,
 		MaxChats: 5, QueueTimeout: 5 * time.Minute, PresenceTimeout: 45 * time.Second, HeartbeatTimeout: 45 * time.Second,
-		waiting: map[string]*Waiting{}, held: map[string]string{}, ops: map[string]*operator{},
+		waiting: map[string]*Waiting{}, held: map[string]string{}, ops: map[string]*operator{}, awaiting: map[string]time.Time{},
 	}
 }
 
@@ -204,6 +209,7 @@ func (d *Desk) Escalate(ctx context.Context, convID string, e Escalation) error 
 	}
 	d.queue = append(d.queue, convID)
 	d.waiting[convID] = &Waiting{Conversation: convID, Since: now.UTC(), Escalation: e, Last: e.Question}
+	d.Events.Record(StatEvent{At: now, Kind: EvEscalation, Reason: ReasonCode[e.Reason]})
 	d.Log.Info("escalation", "conversation", convID, "reason", e.Reason, "outcome", e.Outcome, "position", pos)
 	d.afterChangeLocked(ctx)
 	d.deliverLocked(convID, msgs...)
@@ -245,7 +251,10 @@ func (d *Desk) offerTicket(ctx context.Context, convID string, e Escalation, why
 	}
 	if w := d.waiting[convID]; w != nil {
 		w.Offered = true
+	} else if e.Reason != why {
+		d.Events.Record(StatEvent{At: now, Kind: EvEscalation, Reason: ReasonCode[e.Reason]})
 	}
+	d.Events.Record(StatEvent{At: now, Kind: EvEscalation, Reason: ReasonCode[why], Value: 1})
 	d.Log.Info("escalation", "conversation", convID, "reason", e.Reason, "outcome", "ticket_offered", "why", why)
 	d.deliverLocked(convID, msgs...)
 	return nil
@@ -341,6 +350,10 @@ func (d *Desk) pickupLocked(ctx context.Context, opName, convID, note string) er
 	d.held[convID] = opName
 	op.chats[convID] = true
 	op.since[convID] = d.Now()
+	d.Events.Record(StatEvent{Kind: EvPickup, Value: int32(d.Now().Sub(w.Since).Seconds())})
+	if _, ok := d.awaiting[convID]; !ok {
+		d.awaiting[convID] = w.Escalation.At
+	}
 	d.Log.Info("pickup", "conversation", convID, "operator", opName, "waited_s", int(d.Now().Sub(w.Since).Seconds()))
 	d.Hub.Publish(OperatorTopic(opName), Event{Type: "assigned", Conversation: convID})
 	d.afterChangeLocked(ctx)
@@ -382,6 +395,12 @@ func (d *Desk) OperatorSend(ctx context.Context, opName, convID, text, clientID 
 		return Message{}, err
 	}
 	if created {
+		d.mu.Lock()
+		if since, ok := d.awaiting[convID]; ok {
+			delete(d.awaiting, convID)
+			d.Events.Record(StatEvent{Kind: EvFirstResponse, Value: int32(d.Now().Sub(since).Seconds())})
+		}
+		d.mu.Unlock()
 		d.deliver(convID, out[0])
 	}
 	return out[0], nil
@@ -506,6 +525,7 @@ func (d *Desk) Close(ctx context.Context, opName, convID, outcome string) error 
 	delete(op.chats, convID)
 	delete(op.since, convID)
 	delete(d.held, convID)
+	delete(d.awaiting, convID)
 	d.Hub.Publish(DeskTopic, Event{Type: "queue"})
 	// The operator sees the closing notes: the chat is no longer held,
 	// so deliverLocked alone would not reach them.

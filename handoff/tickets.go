@@ -40,6 +40,8 @@ type Tickets struct {
 	DueDays int
 	// Enqueued is called after an email was committed (wakes the outbox).
 	Enqueued func()
+	// Events records requests and answers (may be nil).
+	Events *Recorder
 }
 
 // NewTickets returns the tickets service with the defaults: numbers
@@ -131,6 +133,7 @@ func (t *Tickets) Create(ctx context.Context, convID string, req TicketRequest) 
 		return Ticket{}, "", fmt.Errorf("create ticket: %w", err)
 	}
 	t.Log.Info("ticket created", "ticket", tk.Number, "service", tk.Service, "conversation", convID)
+	t.Events.Record(StatEvent{At: now, Kind: EvTicket})
 	t.Enqueued()
 	return tk, token, nil
 }
@@ -324,10 +327,12 @@ func (t *Tickets) Reply(ctx context.Context, number, author, authorName, text st
 		return Ticket{}, err
 	}
 	now := t.Now()
+	first := false
 	tk, err := t.update(number, func(tx *bolt.Tx, tk *Ticket) error {
 		if tk.State == TicketClosed {
 			return sportello.Errorf(sportello.ECONFLICT, "La richiesta è chiusa: riaprila prima di rispondere.")
 		}
+		first = tk.RepliedAt.IsZero()
 		tk.Reply, tk.RepliedBy, tk.RepliedAt, tk.State = text, authorName, now.UTC(), TicketAnswered
 		if tk.Assignee == "" {
 			tk.Assignee = author
@@ -343,6 +348,9 @@ func (t *Tickets) Reply(ctx context.Context, number, author, authorName, text st
 		return Ticket{}, err
 	}
 	t.Log.Info("ticket answered", "ticket", number, "by", author)
+	if first {
+		t.Events.Record(StatEvent{At: now, Kind: EvTicketAnswered, Value: map[bool]int32{true: 1, false: 0}[!now.After(tk.DueAt)]})
+	}
 	t.Enqueued()
 	return tk, nil
 }

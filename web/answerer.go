@@ -37,7 +37,7 @@ func (an *answerer) Answer(ctx context.Context, text string, raw json.RawMessage
 	r := handoff.Reply{Text: ans.Text, Decision: string(ans.Decision), Reason: string(ans.Reason), Confidence: ans.Confidence, Data: data, Context: next}
 	switch {
 	case ans.Card != nil:
-		r.Card = ans.Card.Title
+		r.Card, r.CardID = ans.Card.Title, ans.Card.ID
 	case len(ans.Ranked) > 0:
 		if c := an.a.Card(ans.Ranked[0].CardID); c != nil {
 			r.Card = c.Title
