@@ -52,7 +52,7 @@ func secureCookies(c echo.Context) bool {
 
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 	c.SetCookie(&http.Cookie{
-		Name: name, Value: value, Path: "/operatore", MaxAge: maxAge,
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: secureCookies(c), SameSite: http.SameSiteStrictMode,
 	})
 }
@@ -137,10 +137,21 @@ func (s *Server) renderLogin(c echo.Context, status int, problem string) error {
 	})
 }
 
-// safeAfter keeps the post-login destination inside the console.
+// safeAfter keeps the post-login destination inside the staff pages;
+// "" when there is none.
 func safeAfter(p string) string {
-	if strings.HasPrefix(p, "/operatore") && !strings.HasPrefix(p, "/operatore/login") && !strings.Contains(p, "//") && !strings.Contains(p, "\\") {
-		return p
+	for _, prefix := range []string{"/operatore", "/statistiche", "/redazione"} {
+		if strings.HasPrefix(p, prefix) && !strings.HasPrefix(p, "/operatore/login") && !strings.Contains(p, "//") && !strings.Contains(p, "\\") {
+			return p
+		}
+	}
+	return ""
+}
+
+// home is where a role lands after signing in.
+func home(r handoff.StaffRole) string {
+	if r == handoff.StaffRedattore {
+		return "/redazione"
 	}
 	return "/operatore"
 }
@@ -168,7 +179,15 @@ func (s *Server) login(c echo.Context) error {
 	s.log.Info("login", "user", sess.User)
 	s.setCookie(c, loginCookie, "", -1)
 	s.setCookie(c, sessionCookie, token, int((12 * time.Hour).Seconds()))
-	return c.Redirect(http.StatusSeeOther, safeAfter(c.FormValue("dopo")))
+	after := safeAfter(c.FormValue("dopo"))
+	if after == "" {
+		u, err := s.accounts.User(c.Request().Context(), sess.User)
+		if err != nil {
+			return err
+		}
+		after = home(u.Role)
+	}
+	return c.Redirect(http.StatusSeeOther, after)
 }
 
 func (s *Server) logout(c echo.Context) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/demo"
+	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/insights"
 )
 
 // BenchmarkAnswersOverHTTP is the load test: 50 concurrent clients, each
@@ -106,4 +109,36 @@ func (ts *testServer) newConversationB(b *testing.B) conv {
 		b.Fatal(fmt.Sprint("no conversation: ", resp.StatusCode))
 	}
 	return c
+}
+
+// BenchmarkStatisticsPageYear renders /statistiche for a year holding
+// 1,000,000 synthetic questions: the scan, the figures, the SVG charts
+// and the HTML. Target ≤ 1 s.
+func BenchmarkStatisticsPageYear(b *testing.B) {
+	cs := newTestServerWith(b, Options{}, nil)
+	if err := insights.GenerateYear(cs.store, time.Date(2025, 1, 1, 0, 0, 0, 0, handoff.Rome()), 1_000_000); err != nil {
+		b.Fatal(err)
+	}
+	acc := handoff.NewAccounts(cs.store)
+	if _, err := acc.AddUser(context.Background(), "capo", "", handoff.StaffAdmin, "password-lunga-1"); err != nil {
+		b.Fatal(err)
+	}
+	_, token, err := acc.Login(context.Background(), "capo", "password-lunga-1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		req, _ := http.NewRequest("GET", cs.URL+"/statistiche?da=2025-01-01&a=2025-12-31", nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), ">1000000</span> domande") {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
 }

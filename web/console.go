@@ -264,6 +264,8 @@ var pageFuncs = template.FuncMap{
 	"locked": func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
 	"when":   func(t time.Time) string { return handoff.ItalianDay(t) },
 	"hhmm":   func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
+	"pctf":   pct,
+	"minsf":  mins,
 	"short":  func(s string) string { return firstLine(s, 140) },
 	"roleLabel": func(r handoff.Role, author string, internal bool) string {
 		switch {

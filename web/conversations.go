@@ -113,6 +113,7 @@ func (s *Server) createConversation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.events.Record(handoff.StatEvent{Kind: handoff.EvConversation})
 	return c.JSON(http.StatusCreated, map[string]string{"id": conv.ID, "token": token})
 }
 

@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	e.HEAD("/widget.js", s.widgetJS)
 	e.GET("/static/:file", s.staticFile)
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsHandler())
 
 	api := e.Group("/api/v1")
 	api.Use(middleware.BodyLimit("16K"))
@@ -61,6 +62,9 @@ func (s *Server) routes() {
 	ops.GET("/richieste", s.ticketsPage, anyStaff)
 	ops.GET("/richieste/:number", s.ticketPage, anyStaff)
 	ops.POST("/richieste/:number", s.ticketAction, anyStaff)
+	editors := s.requireStaff(handoff.StaffAdmin, handoff.StaffRedattore)
+	e.GET("/statistiche", s.statsPage, editors)
+	e.GET("/statistiche/:table", s.statsCSV, editors)
 	admin := s.requireStaff(handoff.StaffAdmin)
 	ops.GET("/utenti", s.usersPage, admin)
 	ops.POST("/utenti", s.addUser, admin)

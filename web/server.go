@@ -32,6 +32,8 @@ type Options struct {
 	// TrustProxy takes the client IP from X-Forwarded-For (behind a
 	// reverse proxy). Off, the connection's address is used.
 	TrustProxy bool
+	// MetricsToken, when set, is required to read /metrics.
+	MetricsToken string
 	// Per-minute limits of citizen messages.
 	MessagesPerMinuteConversation int
 	MessagesPerMinuteIP           int
@@ -63,6 +65,9 @@ type Server struct {
 	accounts  *handoff.Accounts
 	tickets   *handoff.Tickets
 	outbox    *handoff.Outbox
+	events    *handoff.Recorder
+	questions *handoff.Unanswered
+	metrics   *Metrics
 
 	convLimit   *limiter
 	ipLimit     *limiter
@@ -88,9 +93,14 @@ type Deps struct {
 	Accounts *handoff.Accounts
 	// Tickets and Outbox are the written requests and their emails; nil
 	// builds them on the store (tests).
-	Tickets   *handoff.Tickets
-	Outbox    *handoff.Outbox
-	Assistant *assistant.Assistant
+	Tickets *handoff.Tickets
+	Outbox  *handoff.Outbox
+	// Events record the statistics; Unanswered the questions for the
+	// editors; Metrics the Prometheus figures. nil builds them.
+	Events     *handoff.Recorder
+	Unanswered *handoff.Unanswered
+	Metrics    *Metrics
+	Assistant  *assistant.Assistant
 	// Cards returns the current schede, for the portal page.
 	Cards  func() *schede.Set
 	Logger *slog.Logger
@@ -124,6 +134,9 @@ func New(opts Options, deps Deps) (*Server, error) {
 		accounts:    deps.Accounts,
 		tickets:     deps.Tickets,
 		outbox:      deps.Outbox,
+		events:      deps.Events,
+		questions:   deps.Unanswered,
+		metrics:     deps.Metrics,
 		ticketLimit: newLimiter(3),
 		ticketTries: newLimiter(30),
 		loginLimit:  newLimiter(20),
@@ -145,6 +158,16 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if s.accounts == nil {
 		s.accounts = handoff.NewAccounts(deps.Store)
 	}
+	if s.events == nil {
+		s.events = handoff.NewRecorder(deps.Store, handoff.DefaultCalendar(), deps.Logger)
+	}
+	if s.questions == nil {
+		s.questions = handoff.NewUnanswered(deps.Store, deps.Logger)
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
+	s.events.OnEvent(s.metrics.observe)
 	if s.tickets == nil {
 		s.tickets = handoff.NewTickets(deps.Store, handoff.DefaultCalendar(), deps.Logger)
 		s.tickets.Comune = opts.Comune
@@ -155,7 +178,8 @@ func New(opts Options, deps Deps) (*Server, error) {
 	if s.desk == nil {
 		s.desk = handoff.NewDesk(deps.Store, deps.Hub, handoff.DefaultCalendar(), deps.Logger)
 	}
-	s.chat = &handoff.Chat{Store: deps.Store, Desk: s.desk, Answerer: &answerer{a: deps.Assistant}}
+	s.chat = &handoff.Chat{Store: deps.Store, Desk: s.desk, Answerer: &answerer{a: deps.Assistant}, Events: s.events, Unanswered: s.questions}
+	s.metrics.live(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -165,6 +189,7 @@ func New(opts Options, deps Deps) (*Server, error) {
 	}
 	e.Use(middleware.Recover())
 	e.Use(s.logRequests)
+	e.Use(s.metrics.countRequests)
 	e.Use(securityHeaders)
 	s.routes()
 	s.httpServer = &http.Server{

@@ -30,6 +30,10 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// RetentionDays: conversations untouched for longer are deleted.
 	RetentionDays int `yaml:"retention_days"`
+	// MetricsToken, when set, must be sent as a bearer token to read
+	// /metrics; without it /metrics answers only this machine and private
+	// networks (SPORTELLO_METRICS_TOKEN).
+	MetricsToken string `yaml:"metrics_token"`
 	// TrustProxy takes client IPs from X-Forwarded-For.
 	TrustProxy bool            `yaml:"trust_proxy"`
 	Comune     ComuneConfig    `yaml:"comune"`
@@ -153,6 +157,7 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 		{"SPORTELLO_PUBLIC_URL", &cfg.Comune.PublicURL},
 		{"SPORTELLO_SMTP", &cfg.Mail.SMTP},
 		{"SPORTELLO_MAIL_FROM", &cfg.Mail.From},
+		{"SPORTELLO_METRICS_TOKEN", &cfg.MetricsToken},
 	}
 	for _, e := range env {
 		if v := getenv(e.name); v != "" {

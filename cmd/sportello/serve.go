@@ -33,6 +33,7 @@ type Main struct {
 
 	store     *handoff.Store
 	desk      *handoff.Desk
+	metrics   *web.Metrics
 	assistant *assistant.Assistant
 	cards     atomic.Pointer[schede.Set]
 	server    *web.Server
@@ -68,6 +69,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name, Hours: cal.Sentence})
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
+	m.metrics = web.NewMetrics()
 	if err := m.loadSchede(bg); err != nil {
 		return err
 	}
@@ -87,6 +89,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	events := handoff.NewRecorder(store, cal, m.Logger)
+	if m.Now != nil {
+		events.Now = m.Now
+	}
+	m.desk.Events, tickets.Events = events, events
+	unanswered := handoff.NewUnanswered(store, m.Logger)
 	accounts := handoff.NewAccounts(store)
 	if pw, err := accounts.EnsureAdmin(ctx); err != nil {
 		return err
@@ -99,19 +107,23 @@ func (m *Main) Run(ctx context.Context) error {
 		PortalOrigins:                 m.Config.Comune.PortalOrigins,
 		Widget:                        m.Config.Comune.Widget,
 		TrustProxy:                    m.Config.TrustProxy,
+		MetricsToken:                  m.Config.MetricsToken,
 		MessagesPerMinuteConversation: m.Config.Limits.MessagesPerConversation,
 		MessagesPerMinuteIP:           m.Config.Limits.MessagesPerIP,
 		ConversationsPerMinuteIP:      m.Config.Limits.ConversationsPerIP,
 	}, web.Deps{
-		Store:     store,
-		Hub:       hub,
-		Desk:      m.desk,
-		Accounts:  accounts,
-		Tickets:   tickets,
-		Outbox:    outbox,
-		Assistant: m.assistant,
-		Cards:     m.cards.Load,
-		Logger:    m.Logger,
+		Store:      store,
+		Hub:        hub,
+		Desk:       m.desk,
+		Accounts:   accounts,
+		Tickets:    tickets,
+		Outbox:     outbox,
+		Events:     events,
+		Unanswered: unanswered,
+		Metrics:    m.metrics,
+		Assistant:  m.assistant,
+		Cards:      m.cards.Load,
+		Logger:     m.Logger,
 	})
 	if err != nil {
 		return err
@@ -135,6 +147,11 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() {
 		defer m.wg.Done()
 		outbox.Run(bg)
+	}()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		events.Run(bg)
 	}()
 	m.Logger.Info("sportello ready", "addr", m.listener.Addr().String(), "comune", m.Config.Comune.Name,
 		"schede", len(m.cards.Load().Published()), "startup_ms", time.Since(start).Milliseconds())
@@ -183,7 +200,9 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // loadSchede loads the embedded demo or a folder, which is then watched.
 func (m *Main) loadSchede(ctx context.Context) error {
 	onLoad := func(set *schede.Set, _ []schede.Problem) {
-		if err := m.assistant.Load(set); err != nil {
+		err := m.assistant.Load(set)
+		m.metrics.IndexLoaded(err)
+		if err != nil {
 			m.Logger.Error("index schede", "err", err)
 			return
 		}
