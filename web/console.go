@@ -261,12 +261,15 @@ var pageFuncs = template.FuncMap{
 		}
 		return u.Name
 	},
-	"locked": func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
-	"when":   func(t time.Time) string { return handoff.ItalianDay(t) },
-	"hhmm":   func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
-	"pctf":   pct,
-	"minsf":  mins,
-	"short":  func(s string) string { return firstLine(s, 140) },
+	"locked":    func(u handoff.User, now time.Time) bool { return u.LockedUntil.After(now) },
+	"when":      func(t time.Time) string { return handoff.ItalianDay(t) },
+	"hhmm":      func(t time.Time) string { return t.In(handoff.Rome()).Format("15:04") },
+	"pctf":      pct,
+	"join":      strings.Join,
+	"html":      func(s string) template.HTML { return template.HTML(s) }, // sanitised by schede: raw HTML dropped, links checked
+	"firstText": func(q questionView) string { return firstLine(q.Text, 80) },
+	"minsf":     mins,
+	"short":     func(s string) string { return firstLine(s, 140) },
 	"roleLabel": func(r handoff.Role, author string, internal bool) string {
 		switch {
 		case internal:

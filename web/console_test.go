@@ -513,3 +513,12 @@ func TestOneTimeAdminPasswordMustBeChanged(t *testing.T) {
 		t.Errorf("after the change the console answers %d (the session in use must stay open)", resp.StatusCode)
 	}
 }
+
+func regexpFind(t *testing.T, s, re string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no %s in page", re)
+	}
+	return m[1]
+}

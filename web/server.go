@@ -19,6 +19,7 @@ import (
 
 	"github.com/sportello/sportello/assistant"
 	"github.com/sportello/sportello/handoff"
+	"github.com/sportello/sportello/insights"
 	"github.com/sportello/sportello/schede"
 )
 
@@ -68,6 +69,9 @@ type Server struct {
 	events    *handoff.Recorder
 	questions *handoff.Unanswered
 	metrics   *Metrics
+	editor    *schede.Editor
+	problems  func() []schede.Problem
+	grouper   *insights.Grouper
 
 	convLimit   *limiter
 	ipLimit     *limiter
@@ -100,7 +104,11 @@ type Deps struct {
 	Events     *handoff.Recorder
 	Unanswered *handoff.Unanswered
 	Metrics    *Metrics
-	Assistant  *assistant.Assistant
+	// Editor writes the schede folder (nil: read-only); Problems are
+	// the current `check` results of the folder.
+	Editor    *schede.Editor
+	Problems  func() []schede.Problem
+	Assistant *assistant.Assistant
 	// Cards returns the current schede, for the portal page.
 	Cards  func() *schede.Set
 	Logger *slog.Logger
@@ -137,6 +145,9 @@ func New(opts Options, deps Deps) (*Server, error) {
 		events:      deps.Events,
 		questions:   deps.Unanswered,
 		metrics:     deps.Metrics,
+		editor:      deps.Editor,
+		problems:    deps.Problems,
+		grouper:     insights.NewGrouper(),
 		ticketLimit: newLimiter(3),
 		ticketTries: newLimiter(30),
 		loginLimit:  newLimiter(20),

@@ -19,6 +19,9 @@ var doneText = map[string]string{
 	"disabilitato": "Account disabilitato.",
 	"abilitato":    "Account riabilitato.",
 	"eliminato":    "Account eliminato.",
+	"salvata":      "Scheda salvata: la versione precedente è conservata, e l'assistente la usa entro un secondo.",
+	"ignorate":     "Domande ignorate.",
+	"aggiunte":     "Domande aggiunte alla scheda: l'assistente le usa entro un secondo.",
 }
 
 // usersPage lists the accounts with the forms to manage them (admins).

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -36,6 +37,10 @@ type Main struct {
 	metrics   *web.Metrics
 	assistant *assistant.Assistant
 	cards     atomic.Pointer[schede.Set]
+	problems  atomic.Pointer[[]schede.Problem]
+	// schedeDir is the folder served and edited (the demo is copied to
+	// the data folder so that it can be edited too).
+	schedeDir string
 	server    *web.Server
 	listener  net.Listener
 	cancel    context.CancelFunc
@@ -121,9 +126,16 @@ func (m *Main) Run(ctx context.Context) error {
 		Events:     events,
 		Unanswered: unanswered,
 		Metrics:    m.metrics,
-		Assistant:  m.assistant,
-		Cards:      m.cards.Load,
-		Logger:     m.Logger,
+		Editor:     schede.NewEditor(m.schedeDir),
+		Problems: func() []schede.Problem {
+			if p := m.problems.Load(); p != nil {
+				return *p
+			}
+			return nil
+		},
+		Assistant: m.assistant,
+		Cards:     m.cards.Load,
+		Logger:    m.Logger,
 	})
 	if err != nil {
 		return err
@@ -194,12 +206,41 @@ func (m *Main) mail(store *handoff.Store, cal *handoff.Calendar) (*handoff.Outbo
 	return outbox, tickets, nil
 }
 
+// copyOnce copies fsys into dir unless dir exists already (edits made
+// there are kept across restarts).
+func copyOnce(fsys fs.FS, dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	tmp := dir + ".tmp"
+	os.RemoveAll(tmp)
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(tmp, filepath.FromSlash(name))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp, dir)
+}
+
 // Addr is the address the server listens on (useful with port :0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
 // loadSchede loads the embedded demo or a folder, which is then watched.
 func (m *Main) loadSchede(ctx context.Context) error {
-	onLoad := func(set *schede.Set, _ []schede.Problem) {
+	onLoad := func(set *schede.Set, problems []schede.Problem) {
+		m.problems.Store(&problems)
 		err := m.assistant.Load(set)
 		m.metrics.IndexLoaded(err)
 		if err != nil {
@@ -208,21 +249,19 @@ func (m *Main) loadSchede(ctx context.Context) error {
 		}
 		m.cards.Store(set)
 	}
-	if m.Config.Schede == "" {
-		set, problems, err := schede.NewLoader(demo.Schede()).Load()
-		if err != nil {
-			return err
+	m.schedeDir = m.Config.Schede
+	if m.schedeDir == "" {
+		// The demo comune, copied once into the data folder: served and
+		// editable like any comune's folder.
+		m.schedeDir = filepath.Join(m.Config.Data, "schede-demo")
+		if err := copyOnce(demo.Schede(), m.schedeDir); err != nil {
+			return fmt.Errorf("copy the demo schede: %w", err)
 		}
-		if schede.HasErrors(problems) {
-			return fmt.Errorf("embedded demo schede are invalid: %v", problems[0])
-		}
-		onLoad(set, problems)
-		return nil
 	}
-	if fi, err := os.Stat(m.Config.Schede); err != nil || !fi.IsDir() {
-		return fmt.Errorf("la cartella delle schede %q non esiste o non è una cartella", m.Config.Schede)
+	if fi, err := os.Stat(m.schedeDir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("la cartella delle schede %q non esiste o non è una cartella", m.schedeDir)
 	}
-	w := schede.NewWatcher(m.Config.Schede, m.Logger, onLoad)
+	w := schede.NewWatcher(m.schedeDir, m.Logger, onLoad)
 	if err := w.Load(); err != nil {
 		return err
 	}
