@@ -53,4 +53,4 @@ eval:
 ## screenshots: refresh the README's screenshots of the widget and the console under docs/
 screenshots: deps
 	mkdir -p docs
-	SPORTELLO_SCREENSHOTS=docs $(GO) test ./cmd/sportello -run 'TestWidgetInChromium|TestOperatorConsoleInChromium|TestWrittenRequestEndToEnd' -count=1
+	SPORTELLO_SCREENSHOTS=docs $(GO) test ./cmd/sportello -run 'TestWidgetInChromium|TestOperatorConsoleInChromium|TestWrittenRequestEndToEnd|TestRedazioneEndToEnd' -count=1

@@ -26,8 +26,8 @@ func barChart(id, title string, bars []bar) template.HTML {
 	}
 	h := rowH*len(bars) + 10
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet"><title id="%s-t">%s</title>`,
-		id, labelW+barW+70, h, id, html.EscapeString(title))
+	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="%d" height="%d"><title id="%s-t">%s</title>`,
+		id, labelW+barW+70, h, labelW+barW+70, h, id, html.EscapeString(title))
 	for i, b := range bars {
 		y := i*rowH + 5
 		w := b.Value * barW / maxV
@@ -51,8 +51,8 @@ func heatMap(id, title string, heat [7][24]int) template.HTML {
 	}
 	days := []string{"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet"><title id="%s-t">%s</title>`,
-		id, left+24*cell+10, top+7*cell+10, id, html.EscapeString(title))
+	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="%d" height="%d"><title id="%s-t">%s</title>`,
+		id, left+24*cell+10, top+7*cell+10, left+24*cell+10, top+7*cell+10, id, html.EscapeString(title))
 	for hr := 0; hr < 24; hr += 2 {
 		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="lbl small" text-anchor="middle">%d</text>`, left+hr*cell+cell/2, top-6, hr)
 	}
@@ -62,7 +62,7 @@ func heatMap(id, title string, heat [7][24]int) template.HTML {
 			// Five steps of one hue, from none to the busiest hour.
 			step := 0
 			if v > 0 {
-				step = 1 + 4*v/(maxV+1)
+				step = min(5, 1+4*v/maxV)
 			}
 			fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" class="heat h%d"><title>%s ore %d: %d domande</title></rect>`,
 				left+hr*cell, top+d*cell, cell-2, cell-2, step, days[d], hr, v)
@@ -74,24 +74,24 @@ func heatMap(id, title string, heat [7][24]int) template.HTML {
 
 // columnChart draws one column per day.
 func columnChart(id, title string, labels []string, values []int) template.HTML {
-	const h, bottom = 160, 24
+	const width, h, bottom, left = 800, 160, 24, 50
 	n := max(len(values), 1)
-	w := max(4, min(24, 760/n))
+	w := max(2, min(24, (width-left-10)/n))
 	maxV := 1
 	for _, v := range values {
 		maxV = max(maxV, v)
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet"><title id="%s-t">%s</title>`,
-		id, n*w+60, h+bottom, id, html.EscapeString(title))
+	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s-t" viewBox="0 0 %d %d" width="%d" height="%d"><title id="%s-t">%s</title>`,
+		id, width, h+bottom, width, h+bottom, id, html.EscapeString(title))
 	fmt.Fprintf(&sb, `<text x="0" y="12" class="lbl small">max %d</text>`, maxV)
 	for i, v := range values {
 		bh := v * (h - 20) / maxV
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" class="bar"><title>%s: %d</title></rect>`, 50+i*w, h-bh, w-1, max(bh, 1), html.EscapeString(labels[i]), v)
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" class="bar"><title>%s: %d</title></rect>`, left+i*w, h-bh, max(1, w-1), max(bh, 1), html.EscapeString(labels[i]), v)
 	}
 	if len(labels) > 0 {
-		fmt.Fprintf(&sb, `<text x="50" y="%d" class="lbl small">%s</text>`, h+16, html.EscapeString(labels[0]))
-		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="lbl small" text-anchor="end">%s</text>`, 50+n*w, h+16, html.EscapeString(labels[len(labels)-1]))
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="lbl small">%s</text>`, left, h+16, html.EscapeString(labels[0]))
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="lbl small" text-anchor="end">%s</text>`, left+n*w, h+16, html.EscapeString(labels[len(labels)-1]))
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())

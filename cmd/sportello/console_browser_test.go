@@ -18,6 +18,11 @@ import (
 // startAt runs the demo whose desk lives at `at` (then runs on in real
 // time), with an operator account "mario" and a short presence timeout.
 func startAt(t *testing.T, at time.Time, tweaks ...func(*Config)) string {
+	return startWith(t, at, nil, tweaks...)
+}
+
+// startWith is startAt with a chance to fill the store before the start.
+func startWith(t *testing.T, at time.Time, seed func(*handoff.Store), tweaks ...func(*Config)) string {
 	t.Helper()
 	cfg := DefaultConfig()
 	for _, f := range tweaks {
@@ -32,6 +37,12 @@ func startAt(t *testing.T, at time.Time, tweaks ...func(*Config)) string {
 	}
 	if _, err := handoff.NewAccounts(store).AddUser(context.Background(), "mario", "Mario Rossi", handoff.StaffOperatore, "password-di-prova"); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := handoff.NewAccounts(store).AddUser(context.Background(), "rita", "Rita Bianchi", handoff.StaffRedattore, "password-di-prova"); err != nil {
+		t.Fatal(err)
+	}
+	if seed != nil {
+		seed(store)
 	}
 	store.Close()
 	m := NewMain(cfg, io.Discard)
