@@ -163,7 +163,11 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 		}
 		waitShadow(citizen, t, "closing message", `[...root.querySelectorAll('.sp-system')].some(e => /ha chiuso la conversazione/.test(e.textContent))`)
 		// The citizen asks for the transcript by email.
-		err := chromedp.Run(citizen, inShadow(`[...root.querySelectorAll('.sp-system .sp-offer')].pop().click()`, nil), typeText("maria@example.it"),
+		if err := chromedp.Run(citizen, inShadow(`[...root.querySelectorAll('.sp-system .sp-offer')].pop().click()`, nil)); err != nil {
+			t.Fatal(err)
+		}
+		waitShadow(citizen, t, "the transcript form", `root.querySelector('.sp-tform input[type=email]')`)
+		err := chromedp.Run(citizen, inShadow(`root.querySelector('.sp-tform input[type=email]').focus()`, nil), typeText("maria@example.it"),
 			inShadow(`root.querySelector('.sp-tform input[type=checkbox]').click()`, nil), inShadow(`root.querySelector('.sp-tform button').click()`, nil))
 		if err != nil {
 			t.Fatal(err)
