@@ -396,4 +396,3 @@ func (a *Accounts) DeleteUser(ctx context.Context, name string) error {
 		return deleteSessionsOf(tx, name)
 	})
 }
-

@@ -182,4 +182,3 @@ func (d *Desk) Close(ctx context.Context, opName, convID, outcome string) error 
 	d.notify(convID, Notice{Kind: "operator_left"})
 	return nil
 }
-

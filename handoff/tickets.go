@@ -370,4 +370,3 @@ func (t *Tickets) Reopen(ctx context.Context, number string) (Ticket, error) {
 		return nil
 	})
 }
-
