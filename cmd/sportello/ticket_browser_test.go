@@ -59,6 +59,20 @@ func TestWrittenRequestEndToEnd(t *testing.T) {
 		checkAxe(citizen, t, "request form with errors")
 	})
 
+	t.Run("the form on a 360 px phone", func(t *testing.T) {
+		if err := chromedp.Run(citizen, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+			t.Fatal(err)
+		}
+		var fits bool
+		chromedp.Run(citizen, inShadow(`(() => { const s = root.querySelector('.sp-sheet').getBoundingClientRect(), i = root.getElementById('sp-f-email').getBoundingClientRect(); return s.left >= 0 && s.right <= window.innerWidth + 1 && i.right <= s.right + 1 && root.querySelector('.sp-sheet').scrollWidth <= root.querySelector('.sp-sheet').clientWidth + 1; })()`, &fits))
+		if !fits {
+			t.Error("the request form does not fit a 360 px screen")
+		}
+		if err := chromedp.Run(citizen, chromedp.EmulateViewport(1280, 860)); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	var number string
 	t.Run("submit: confirmation with the number, and the email", func(t *testing.T) {
 		err := chromedp.Run(citizen, fill("sp-f-phone", "+39 333 123 4567"), inShadow(`root.querySelector('.sp-sheet .sp-send').click()`, nil))
