@@ -40,6 +40,8 @@ test:
 fuzz:
 	$(GO) test ./schede -run '^$$' -fuzz FuzzParse -fuzztime 60s
 	$(GO) test ./assistant -run '^$$' -fuzz FuzzAnalyzer -fuzztime 60s
+	$(GO) test ./schede -run '^$$' -fuzz FuzzDecompose -fuzztime 60s
+	$(GO) test ./handoff -run '^$$' -fuzz FuzzMask -fuzztime 60s
 	$(GO) test ./assistant -run '^$$' -fuzz FuzzAsk -fuzztime 60s
 
 ## bench: speed and memory of the assistant

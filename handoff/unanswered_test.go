@@ -58,3 +58,15 @@ func TestUnansweredQuestionsAreRecordedMasked(t *testing.T) {
 		t.Errorf("recorded %q, want %q", got, want)
 	}
 }
+
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"mi chiamo Mario Rossi", "RSSMRA80A01H501U", "IT60X0542811101000000123456", "333 1234567", "a@b.it", "sono stato", "\xff\xfe", "💥 mi chiamo 💥", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Mask(s)
+		if twice := Mask(once); twice != once {
+			t.Errorf("masking twice changes the text: %q → %q → %q", s, once, twice)
+		}
+	})
+}

@@ -164,3 +164,29 @@ func TestEditorSave(t *testing.T) {
 		}
 	})
 }
+
+func FuzzDecompose(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("---\ntitolo: x\n---\n"))
+	f.Add([]byte("---\n: :\n---\n"))
+	f.Add([]byte("nessun front matter"))
+	f.Add([]byte("---\ntitolo: [\n---\n"))
+	p := NewParser()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		d, err := Decompose(src)
+		if err != nil {
+			return
+		}
+		// A form read from a file composes into a file that parses (with
+		// or without problems) without panicking, and reads back the same.
+		out := Compose(d)
+		p.Parse("x.md", out)
+		d2, err := Decompose(out)
+		if err != nil {
+			t.Fatalf("a composed file does not decompose: %v\n%s", err, out)
+		}
+		if d2.Title != d.Title || d2.ID != d.ID {
+			t.Errorf("round trip changed the title or id: %q/%q → %q/%q", d.ID, d.Title, d2.ID, d2.Title)
+		}
+	})
+}
