@@ -114,6 +114,7 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 	citizenAsks(citizen, t, base, "il mio vicino di casa tiene la musica alta di notte, cosa posso fare?")
 	waitShadow(citizen, t, "queue position shown", `!root.querySelector('.sp-qbar').hidden && /primo in coda/.test(root.querySelector('.sp-qbar').textContent)`)
 
+	waitJS(operator, t, "the tab's title counts the waiting chat", `/^\(1 in coda\)/.test(document.title)`)
 	waitJS(operator, t, "the chat in the queue with its question and reason", `document.querySelector('#queue .item') && /musica alta/.test(document.querySelector('#queue .item').textContent) && /nessuna scheda adatta/.test(document.querySelector('#queue .item').textContent)`)
 	screenshot(operator, t, "console-queue.png")
 	if err := chromedp.Run(operator, chromedp.Click(`#queue .item button`, chromedp.ByQuery)); err != nil {

@@ -75,8 +75,25 @@
   function onSnapshot(f) {
     desk = f.desk || desk;
     $('presence').value = f.status || 'online';
+    // Chats taken from us while the connection was down are gone.
+    if (Array.isArray(f.held)) {
+      Object.keys(chats).forEach(function (id) { if (f.held.indexOf(id) < 0) released(id); });
+    }
     renderQueue();
     renderOperators();
+    title();
+  }
+
+  // The tab's title says how many chats wait and how many messages are
+  // unread, so an operator working in another tab sees them.
+  var baseTitle = document.title;
+  function title() {
+    var waiting = (desk.queue || []).length;
+    var unread = document.querySelectorAll('.tab.unread').length;
+    var parts = [];
+    if (waiting) parts.push(waiting + ' in coda');
+    if (unread) parts.push(unread + ' da leggere');
+    document.title = (parts.length ? '(' + parts.join(', ') + ') ' : '') + baseTitle;
   }
 
   // ---------- queue ----------
@@ -279,6 +296,7 @@
       c.tab.setAttribute('aria-selected', on ? 'true' : 'false');
       if (on) c.tab.classList.remove('unread');
     });
+    title();
   }
 
   var ROLE = { citizen: 'Cittadino', assistant: 'Assistente virtuale', operator: '', system: 'Sistema' };
@@ -304,7 +322,8 @@
     c.log.scrollTop = c.log.scrollHeight;
     if (m.role === 'citizen') {
       c.typing.hidden = true;
-      if (active !== id) c.tab.classList.add('unread');
+      if (active !== id || document.hidden) c.tab.classList.add('unread');
+      title();
       loadAssist(c);
     }
   }
@@ -379,6 +398,10 @@
       }).catch(function () { /* suggestions are a help, not essential */ });
     }, 150);
   }
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && active && chats[active]) { chats[active].tab.classList.remove('unread'); title(); }
+  });
 
   connect();
 })();
