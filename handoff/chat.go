@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 )
 
 // Reply is the assistant's answer as the chat needs it: the text, what
@@ -42,6 +43,27 @@ type Chat struct {
 	// Unanswered keeps the questions the assistant could not answer, for
 	// the editors (may be nil).
 	Unanswered *Unanswered
+	// clarified holds, per conversation, the question last answered
+	// with a choice of schede, until the citizen's next message; it is
+	// bounded (forgetting some costs only a statistic).
+	mu        sync.Mutex
+	clarified map[string]string
+}
+
+// lastClarified returns and forgets the question of convID last answered
+// with a choice, and remembers text when it is one now.
+func (c *Chat) lastClarified(convID, text string, isClarify bool) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev, ok := c.clarified[convID]
+	delete(c.clarified, convID)
+	if isClarify {
+		if c.clarified == nil || len(c.clarified) > 10000 {
+			c.clarified = map[string]string{}
+		}
+		c.clarified[convID] = text
+	}
+	return prev, ok
 }
 
 // Send handles one citizen message and returns the stored message and
@@ -80,7 +102,10 @@ func (c *Chat) Send(ctx context.Context, conv Conversation, text, clientID, card
 		return []Message{citizen}, fmt.Errorf("answer in %s: %w", conv.ID, err)
 	}
 	c.Events.Record(StatEvent{Kind: EvQuestion, Decision: DecisionCode[reply.Decision], Card: reply.CardID, Value: int32(reply.Confidence * 1000)})
-	c.Unanswered.Consider(ctx, conv.ID, citizen.Text, reply, cardID)
+	c.Unanswered.Consider(ctx, citizen.Text, reply)
+	if prev, ok := c.lastClarified(conv.ID, citizen.Text, reply.Decision == "clarify"); ok && cardID == "" {
+		c.Unanswered.Ignored(ctx, prev)
+	}
 	if reply.Decision == "handoff" && state == StateQueued {
 		// Already waiting for a person: a second hand-over text would
 		// only confuse; the position notice says where they are.

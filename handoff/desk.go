@@ -181,21 +181,35 @@ func (d *Desk) notify(convID string, n Notice) {
 // is recorded and the citizen is told at once, in a stored message.
 func (d *Desk) Escalate(ctx context.Context, convID string, e Escalation) error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if _, ok := d.held[convID]; ok {
+		d.mu.Unlock()
 		return nil
 	}
 	if _, ok := d.waiting[convID]; ok {
+		d.mu.Unlock()
 		return nil
 	}
 	now := d.Now()
 	e.At = now.UTC()
-	if !d.Calendar.IsOpen(now) {
-		return d.offerTicket(ctx, convID, e, ReasonClosed)
+	why := Reason("")
+	switch {
+	case !d.Calendar.IsOpen(now):
+		why = ReasonClosed
+	case d.onlineLocked() == 0:
+		why = ReasonNobodyOnline
 	}
-	if d.onlineLocked() == 0 {
-		return d.offerTicket(ctx, convID, e, ReasonNobodyOnline)
+	if why != "" {
+		// Nothing of the desk changes: the offer is written without
+		// holding up every other chat's messages.
+		d.mu.Unlock()
+		msgs, err := d.ticketOffer(ctx, convID, e, why)
+		if err != nil {
+			return err
+		}
+		d.deliver(convID, msgs...)
+		return nil
 	}
+	defer d.mu.Unlock()
 	e.Outcome = "queued"
 	pos := len(d.queue) + 1
 	text := fmt.Sprintf("Ti metto in contatto con un operatore. %s Intanto puoi continuare a leggere le risposte o scrivere qui; se preferisci, puoi uscire dalla coda.", d.positionText(pos))
@@ -220,6 +234,20 @@ func (d *Desk) Escalate(ctx context.Context, convID string, e Escalation) error 
 // offers a written request. The chat stays where it is (a waiting chat
 // keeps its place).
 func (d *Desk) offerTicket(ctx context.Context, convID string, e Escalation, why Reason) error {
+	msgs, err := d.ticketOffer(ctx, convID, e, why)
+	if err != nil {
+		return err
+	}
+	if w := d.waiting[convID]; w != nil {
+		w.Offered = true
+	}
+	d.deliverLocked(convID, msgs...)
+	return nil
+}
+
+// ticketOffer stores the offer and its records, and returns the message
+// to deliver; it touches no state of the desk.
+func (d *Desk) ticketOffer(ctx context.Context, convID string, e Escalation, why Reason) ([]Message, error) {
 	now := d.Now()
 	if e.Reason == "" {
 		e.Reason = why
@@ -247,17 +275,14 @@ func (d *Desk) offerTicket(ctx context.Context, convID string, e Escalation, why
 		return nil
 	}, Message{Role: RoleSystem, Text: text, Offer: "ticket"})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if w := d.waiting[convID]; w != nil {
-		w.Offered = true
-	} else if e.Reason != why {
+	if e.Reason != why {
 		d.Events.Record(StatEvent{At: now, Kind: EvEscalation, Reason: ReasonCode[e.Reason]})
 	}
 	d.Events.Record(StatEvent{At: now, Kind: EvEscalation, Reason: ReasonCode[why], Value: 1})
 	d.Log.Info("escalation", "conversation", convID, "reason", e.Reason, "outcome", "ticket_offered", "why", why)
-	d.deliverLocked(convID, msgs...)
-	return nil
+	return msgs, nil
 }
 
 // positionText tells a citizen their place and an estimated wait.

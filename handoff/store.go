@@ -28,6 +28,9 @@ var (
 	bucketLive = []byte("live")
 )
 
+// maxEscalations is how many hand-overs a conversation remembers.
+const maxEscalations = 10
+
 // Store keeps conversations and messages in a bbolt file. Every write is
 // committed (and synced) before the method returns.
 type Store struct {
@@ -135,6 +138,11 @@ func getConversation(tx *bolt.Tx, id string) (Conversation, error) {
 // putConversation writes c and moves its entry in the by-update index
 // from prevUpdated (zero for a new conversation).
 func putConversation(tx *bolt.Tx, c Conversation, prevUpdated time.Time) error {
+	// The record is read on every message: its hand-over history stays
+	// short (the statistics keep every one as an event).
+	if n := len(c.Escalations); n > maxEscalations {
+		c.Escalations = c.Escalations[n-maxEscalations:]
+	}
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err

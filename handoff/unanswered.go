@@ -57,46 +57,24 @@ func NewUnanswered(s *Store, log *slog.Logger) *Unanswered {
 	return &Unanswered{Store: s, Log: log, Now: time.Now}
 }
 
-// Consider records a question when the assistant handed it over for lack
-// of a card or of confidence, and the previous question when the citizen
-// did not pick any of the options offered for it.
-func (u *Unanswered) Consider(ctx context.Context, convID, text string, r Reply, pickedCard string) {
-	if u == nil {
+// Consider records a question the assistant handed over for lack of a
+// card or of confidence.
+func (u *Unanswered) Consider(ctx context.Context, text string, r Reply) {
+	if u == nil || r.Decision != "handoff" || r.Reason == string(ReasonAskedPerson) {
 		return
 	}
-	if r.Decision == "handoff" && r.Reason != string(ReasonAskedPerson) {
-		out := OutcomeNoMatch
-		if r.Reason == string(ReasonLowConfidence) {
-			out = OutcomeLowConfidence
-		}
-		u.add(Question{Text: text, Outcome: out, Card: r.Card})
+	out := OutcomeNoMatch
+	if r.Reason == string(ReasonLowConfidence) {
+		out = OutcomeLowConfidence
 	}
-	if pickedCard != "" {
-		return
-	}
-	// Was the previous answer a choice the citizen has now ignored?
-	msgs, err := u.Store.Messages(ctx, convID, 0, 10000)
-	if err != nil || len(msgs) < 3 {
-		return
-	}
-	var prevAsk *Message
-	for i := len(msgs) - 2; i >= 1; i-- { // msgs[len-1] is this question or its answer
-		m := msgs[i]
-		if m.Role == RoleCitizen && m.Text == text && i == len(msgs)-1 {
-			continue
-		}
-		if m.Role == RoleAssistant {
-			var d struct {
-				Decision string `json:"decision"`
-			}
-			if json.Unmarshal(m.Reply, &d) == nil && d.Decision == "clarify" && msgs[i-1].Role == RoleCitizen && msgs[i-1].Text != text {
-				prevAsk = &msgs[i-1]
-			}
-			break
-		}
-	}
-	if prevAsk != nil {
-		u.add(Question{Text: prevAsk.Text, Outcome: OutcomeClarifyIgnored})
+	u.add(Question{Text: text, Outcome: out, Card: r.Card})
+}
+
+// Ignored records a question whose choice of schede the citizen did not
+// take (they wrote something else instead).
+func (u *Unanswered) Ignored(ctx context.Context, text string) {
+	if u != nil {
+		u.add(Question{Text: text, Outcome: OutcomeClarifyIgnored})
 	}
 }
 
