@@ -254,3 +254,41 @@ func (e *Editor) History(p string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// FieldOf names the form field a problem's line points to in a composed
+// file: a front-matter key ("titolo", "link"...), "corpo" for the body,
+// or "" for the whole file; so an editor can show it beside the field.
+func FieldOf(composed []byte, line int) string {
+	if line <= 0 {
+		return ""
+	}
+	lines := strings.Split(string(composed), "\n")
+	if line > len(lines) {
+		return "corpo"
+	}
+	end := 0 // the line of the closing "---"
+	for i := 1; i < len(lines); i++ {
+		if lines[i] == "---" {
+			end = i + 1
+			break
+		}
+	}
+	if end == 0 || line >= end {
+		if line == end {
+			return ""
+		}
+		return "corpo"
+	}
+	// Walk up to the key that owns the line (lists continue below it).
+	for i := line - 1; i >= 1; i-- {
+		l := lines[i]
+		if l == "" || l[0] == ' ' || l[0] == '-' {
+			continue
+		}
+		if k, _, ok := strings.Cut(l, ":"); ok {
+			return k
+		}
+		return ""
+	}
+	return ""
+}

@@ -190,3 +190,25 @@ func FuzzDecompose(f *testing.F) {
 		}
 	})
 }
+
+func TestFieldOf(t *testing.T) {
+	f := Form{ID: "x", Title: "T", Questions: []string{"uno?", "due?"}, Link: "ftp://no", Updated: "2026-13-40", Body: "Sintesi.\n\n## Vuota\n\n## Piena\n\nTesto."}
+	src := Compose(f)
+	_, problems := NewParser().Parse("x.md", src)
+	got := map[string]bool{}
+	for _, p := range problems {
+		got[FieldOf(src, p.Line)] = true
+	}
+	for _, want := range []string{"link", "aggiornata", "corpo"} {
+		if !got[want] {
+			t.Errorf("no problem placed on %s: %v (%v)", want, got, problems)
+		}
+	}
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, "- due?") {
+			if got := FieldOf(src, i+1); got != "domande" {
+				t.Errorf("a list item's line belongs to %q, want domande", got)
+			}
+		}
+	}
+}

@@ -150,7 +150,16 @@ func (s *Server) renderScheda(c echo.Context, status int, p, version string, f s
 	if problems == nil {
 		problems = checked
 	}
+	// Each problem also shows beside the field it concerns.
+	fp := map[string][]string{}
+	composed := schede.Compose(f)
+	for _, pr := range problems {
+		if field := schede.FieldOf(composed, pr.Line); field != "" && pr.Severity == schede.Error {
+			fp[field] = append(fp[field], pr.Message)
+		}
+	}
 	return s.render(c, status, "scheda.html", map[string]any{
+		"FP": fp,
 		"Title": "Scheda " + f.Title, "User": st.User, "CSRF": st.Session.CSRF, "IsAdmin": st.User.Role == handoff.StaffAdmin,
 		"Path": p, "Version": version, "F": f, "Synonyms": strings.Join(f.Synonyms, ", "), "Questions": strings.Join(f.Questions, "\n"),
 		"Problems": problems, "Preview": preview, "Note": note, "JS": s.assets.URL("redazione.js"), "Editable": s.editor != nil,

@@ -143,8 +143,13 @@ func TestRedazione(t *testing.T) {
 		version = regexpFind(t, page, `name="versione" value="([^"]+)"`)
 		v := form("", body)
 		code, page := ed.form(t, "/redazione/scheda", v)
-		if code != http.StatusBadRequest || !strings.Contains(page, "titolo") {
-			t.Errorf("missing title: %d", code)
+		if code != http.StatusBadRequest || !strings.Contains(page, `aria-describedby="err-titolo"`) || !strings.Contains(page, `<span class="field-err" id="err-titolo">`) {
+			t.Errorf("missing title not shown beside the field: %d", code)
+		}
+		v = form("Pagamento della TARI", body)
+		v.Set("link", "ftp://sbagliato")
+		if _, page := ed.form(t, "/redazione/scheda", v); !strings.Contains(page, `id="err-link"`) {
+			t.Error("a bad link is not shown beside its field")
 		}
 		now, _ := os.ReadFile(filepath.Join(dir, path))
 		if !strings.Contains(string(now), "(2027)") {
