@@ -159,7 +159,7 @@ func (s *Server) renderScheda(c echo.Context, status int, p, version string, f s
 		}
 	}
 	return s.render(c, status, "scheda.html", map[string]any{
-		"FP": fp,
+		"FP":    fp,
 		"Title": "Scheda " + f.Title, "User": st.User, "CSRF": st.Session.CSRF, "IsAdmin": st.User.Role == handoff.StaffAdmin,
 		"Path": p, "Version": version, "F": f, "Synonyms": strings.Join(f.Synonyms, ", "), "Questions": strings.Join(f.Questions, "\n"),
 		"Problems": problems, "Preview": preview, "Note": note, "JS": s.assets.URL("redazione.js"), "Editable": s.editor != nil,
