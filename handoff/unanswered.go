@@ -200,3 +200,31 @@ func Mask(s string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// DeleteBefore removes questions recorded before cutoff (the same
+// retention as conversations) and returns how many.
+func (u *Unanswered) DeleteBefore(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := u.Store.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUnanswered)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var q Question
+			if err := json.Unmarshal(v, &q); err != nil {
+				return err
+			}
+			if !q.At.Before(cutoff) {
+				break // stored in time order
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

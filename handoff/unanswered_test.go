@@ -3,6 +3,7 @@ package handoff
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 func TestMask(t *testing.T) {
@@ -69,4 +70,19 @@ func FuzzMask(f *testing.F) {
 			t.Errorf("masking twice changes the text: %q → %q → %q", s, once, twice)
 		}
 	})
+}
+
+func TestUnansweredRetention(t *testing.T) {
+	s, _ := openStore(t)
+	u := NewUnanswered(s, nil)
+	clk := &fakeClock{t: tuesdayMorning}
+	u.Now = clk.Now
+	u.add(Question{Text: "vecchia", Outcome: OutcomeNoMatch})
+	clk.Add(48 * time.Hour)
+	u.add(Question{Text: "nuova", Outcome: OutcomeNoMatch})
+	n, err := u.DeleteBefore(context.Background(), tuesdayMorning.Add(24*time.Hour))
+	qs, _ := u.List(context.Background())
+	if err != nil || n != 1 || len(qs) != 1 || qs[0].Text != "nuova" {
+		t.Errorf("deleted %d (%v), left %+v", n, err, qs)
+	}
 }

@@ -282,6 +282,11 @@ func (m *Main) retention(ctx context.Context) {
 		} else if n > 0 {
 			m.Logger.Info("retention: conversations deleted", "count", n, "before", cutoff)
 		}
+		if n, err := handoff.NewUnanswered(m.store, m.Logger).DeleteBefore(ctx, cutoff); err != nil {
+			m.Logger.Error("retention of unanswered questions", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("retention: unanswered questions deleted", "count", n, "before", cutoff)
+		}
 		select {
 		case <-ctx.Done():
 			return
