@@ -22,54 +22,53 @@ func (d *Desk) holderLocked(opName, convID string) (*operator, error) {
 // OperatorSend stores an operator's message in a chat they hold and
 // pushes it to the citizen. A retry with the same clientID is stored once.
 func (d *Desk) OperatorSend(ctx context.Context, opName, convID, text, clientID string) (Message, error) {
-	text, err := ValidateText(text)
-	if err != nil {
-		return Message{}, err
-	}
 	if err := ValidateClientID(clientID); err != nil {
 		return Message{}, err
 	}
+	m, created, err := d.operatorWrite(ctx, opName, convID, Message{Role: RoleOperator, Text: text, ClientID: clientID})
+	if err != nil || !created {
+		return m, err
+	}
 	d.mu.Lock()
-	op, err := d.holderLocked(opName, convID)
+	if since, ok := d.awaiting[convID]; ok {
+		delete(d.awaiting, convID)
+		d.Events.Record(StatEvent{Kind: EvFirstResponse, Value: int32(d.Now().Sub(since).Seconds())})
+	}
 	d.mu.Unlock()
-	if err != nil {
-		return Message{}, err
-	}
-	out, created, err := d.Store.Append(ctx, convID, []Message{{Role: RoleOperator, Text: text, Author: op.display, ClientID: clientID}}, nil)
-	if err != nil {
-		return Message{}, err
-	}
-	if created {
-		d.mu.Lock()
-		if since, ok := d.awaiting[convID]; ok {
-			delete(d.awaiting, convID)
-			d.Events.Record(StatEvent{Kind: EvFirstResponse, Value: int32(d.Now().Sub(since).Seconds())})
-		}
-		d.mu.Unlock()
-		d.deliver(convID, out[0])
-	}
-	return out[0], nil
+	d.deliver(convID, m)
+	return m, nil
 }
 
 // Note stores an internal note on a held chat: operators see it, the
 // citizen never does.
 func (d *Desk) Note(ctx context.Context, opName, convID, text string) (Message, error) {
-	text, err := ValidateText(text)
+	m, _, err := d.operatorWrite(ctx, opName, convID, Message{Role: RoleSystem, Text: text, Internal: true})
 	if err != nil {
 		return Message{}, err
+	}
+	d.deliver(convID, m)
+	return m, nil
+}
+
+// operatorWrite checks the text and that opName holds the chat, then
+// stores m signed with the operator's name.
+func (d *Desk) operatorWrite(ctx context.Context, opName, convID string, m Message) (Message, bool, error) {
+	text, err := ValidateText(m.Text)
+	if err != nil {
+		return Message{}, false, err
 	}
 	d.mu.Lock()
 	op, err := d.holderLocked(opName, convID)
 	d.mu.Unlock()
 	if err != nil {
-		return Message{}, err
+		return Message{}, false, err
 	}
-	out, _, err := d.Store.Append(ctx, convID, []Message{{Role: RoleSystem, Text: text, Author: op.display, Internal: true}}, nil)
+	m.Text, m.Author = text, op.display
+	out, created, err := d.Store.Append(ctx, convID, []Message{m}, nil)
 	if err != nil {
-		return Message{}, err
+		return Message{}, false, err
 	}
-	d.deliver(convID, out[0])
-	return out[0], nil
+	return out[0], created, nil
 }
 
 // Typing tells the other side someone is writing. from is "citizen" or an

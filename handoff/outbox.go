@@ -147,23 +147,13 @@ func (o *Outbox) DeliverDue(ctx context.Context) int {
 
 func (o *Outbox) due() ([]Email, error) {
 	now := o.Now()
-	var out []Email
-	err := o.Store.db.View(func(tx *bolt.Tx) error {
-		p, b := tx.Bucket(bucketPending), tx.Bucket(bucketOutbox)
-		if p == nil || b == nil {
-			return nil
+	all, err := o.Pending(context.Background())
+	out := all[:0]
+	for _, e := range all {
+		if !e.NextAt.After(now) {
+			out = append(out, e)
 		}
-		return p.ForEach(func(k, _ []byte) error {
-			var e Email
-			if err := json.Unmarshal(b.Get(k), &e); err != nil {
-				return fmt.Errorf("decode email %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			if !e.NextAt.After(now) {
-				out = append(out, e)
-			}
-			return nil
-		})
-	})
+	}
 	return out, err
 }
 
@@ -211,7 +201,7 @@ func (o *Outbox) Pending(ctx context.Context) ([]Email, error) {
 		return p.ForEach(func(k, _ []byte) error {
 			var e Email
 			if err := json.Unmarshal(b.Get(k), &e); err != nil {
-				return err
+				return fmt.Errorf("decode email %d: %w", binary.BigEndian.Uint64(k), err)
 			}
 			out = append(out, e)
 			return nil

@@ -74,21 +74,7 @@ func (s *Server) consoleWS(c echo.Context) error {
 		}
 	}
 
-	frames := make(chan consoleFrame)
-	go func() {
-		defer cancel()
-		for {
-			var f consoleFrame
-			if err := wsjson.Read(ctx, conn, &f); err != nil {
-				return
-			}
-			select {
-			case frames <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	frames := readFrames[consoleFrame](ctx, cancel, conn)
 	ping := time.NewTicker(wsPingEvery)
 	defer ping.Stop()
 	// Queue changes come in bursts; one snapshot per burst, at most

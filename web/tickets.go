@@ -66,18 +66,25 @@ func (s *Server) ticketForm(c echo.Context) error {
 	})
 }
 
-// createTicket turns the chat into a written request.
-func (s *Server) createTicket(c echo.Context) error {
-	// Three requests a minute per address, counting only those created
-	// (a citizen fixing a form is not a flood), and at most 30 attempts.
+// emailAttempt applies the limits of what sends email to a citizen
+// (requests, transcripts): three a minute per address, counting only
+// those that succeed (a citizen fixing a form is not a flood; the caller
+// counts them), and at most 30 attempts; then authenticates the chat.
+func (s *Server) emailAttempt(c echo.Context) (string, handoff.Conversation, error) {
 	ip := c.RealIP()
 	if ok, wait := s.ticketLimit.check(ip); !ok {
-		return errRateLimited(wait)
+		return ip, handoff.Conversation{}, errRateLimited(wait)
 	}
 	if ok, wait := s.ticketTries.allow(ip); !ok {
-		return errRateLimited(wait)
+		return ip, handoff.Conversation{}, errRateLimited(wait)
 	}
 	conv, err := s.conversation(c, "")
+	return ip, conv, err
+}
+
+// createTicket turns the chat into a written request.
+func (s *Server) createTicket(c echo.Context) error {
+	ip, conv, err := s.emailAttempt(c)
 	if err != nil {
 		return err
 	}
@@ -144,14 +151,7 @@ func firstLine(s string, n int) string {
 // sendTranscript emails the chat to the citizen (offered when an
 // operator closes it).
 func (s *Server) sendTranscript(c echo.Context) error {
-	ip := c.RealIP()
-	if ok, wait := s.ticketLimit.check(ip); !ok {
-		return errRateLimited(wait)
-	}
-	if ok, wait := s.ticketTries.allow(ip); !ok {
-		return errRateLimited(wait)
-	}
-	conv, err := s.conversation(c, "")
+	ip, conv, err := s.emailAttempt(c)
 	if err != nil {
 		return err
 	}

@@ -75,21 +75,7 @@ func (s *Server) conversationWS(c echo.Context) error {
 	}
 
 	// Reads run in their own goroutine; writes stay here, one at a time.
-	frames := make(chan wsFrame)
-	go func() {
-		defer cancel()
-		for {
-			var f wsFrame
-			if err := wsjson.Read(ctx, conn, &f); err != nil {
-				return
-			}
-			select {
-			case frames <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	frames := readFrames[wsFrame](ctx, cancel, conn)
 	ping := time.NewTicker(wsPingEvery)
 	defer ping.Stop()
 	for {
@@ -154,6 +140,28 @@ func (s *Server) conversationWS(c echo.Context) error {
 			}
 		}
 	}
+}
+
+// readFrames reads JSON frames from conn in a goroutine until the
+// connection or ctx ends, then cancels ctx: the handler's loop writes,
+// one at a time, and learns of a closed socket from ctx.
+func readFrames[T any](ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn) <-chan T {
+	frames := make(chan T)
+	go func() {
+		defer cancel()
+		for {
+			var f T
+			if err := wsjson.Read(ctx, conn, &f); err != nil {
+				return
+			}
+			select {
+			case frames <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return frames
 }
 
 // catchUp returns what to push after a live message m when the client
