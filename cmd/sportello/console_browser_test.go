@@ -116,8 +116,12 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 
 	waitJS(operator, t, "the tab's title counts the waiting chat", `/^\(1 in coda\)/.test(document.title)`)
 	waitJS(operator, t, "the chat in the queue with its question and reason", `document.querySelector('#queue .item') && /musica alta/.test(document.querySelector('#queue .item').textContent) && /nessuna scheda adatta/.test(document.querySelector('#queue .item').textContent)`)
+	if err := chromedp.Run(operator, chromedp.Click(`#queue .item .btn-ghost`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(operator, t, "the chat read before picking it up", `[...document.querySelectorAll('#queue .peek .msg-citizen')].some(e => /musica alta/.test(e.textContent))`)
 	screenshot(operator, t, "console-queue.png")
-	if err := chromedp.Run(operator, chromedp.Click(`#queue .item button`, chromedp.ByQuery)); err != nil {
+	if err := chromedp.Run(operator, chromedp.Click(`#queue .item .btn:not(.btn-ghost)`, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(operator, t, "chat open", `document.querySelector('.pane:not([hidden]) .log .msg-citizen')`)
@@ -182,7 +186,7 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitJS(operator, t, "the chat queued again", `document.querySelector('#queue .item button')`)
-		if err := chromedp.Run(operator, chromedp.Click(`#queue .item button`, chromedp.ByQuery)); err != nil {
+		if err := chromedp.Run(operator, chromedp.Click(`#queue .item .btn:not(.btn-ghost)`, chromedp.ByQuery)); err != nil {
 			t.Fatal(err)
 		}
 		waitShadow(citizen, t, "operator joined again", `[...root.querySelectorAll('.sp-system')].filter(e => /si \u00e8 unito/.test(e.textContent)).length === 2`)

@@ -98,12 +98,17 @@
 
   // ---------- queue ----------
   function renderQueue() {
-    var list = $('queue'), q = desk.queue || [];
+    var list = $('queue'), q = desk.queue || [], open = {};
+    // A conversation being read stays open when the queue is redrawn.
+    list.querySelectorAll('.item').forEach(function (li) {
+      if (li.querySelector('.peek:not([hidden])')) open[li.dataset.conversation] = true;
+    });
     list.textContent = '';
     $('queue-count').textContent = q.length;
     $('queue-empty').hidden = q.length > 0;
     q.forEach(function (w, i) {
       var e = w.escalation || {}, li = h('li', 'item');
+      li.dataset.conversation = w.conversation;
       var head = h('p', 'item-head');
       var since = new Date(Date.now() - (w.wait_s || 0) * 1000).toISOString();
       head.append(h('strong', null, (i + 1) + '. in attesa da '), h('span', 'wait', ago(since)));
@@ -115,6 +120,27 @@
       if (e.card) li.append(labelled('Assistente', e.card + (e.confidence ? ' (fiducia ' + Math.round(e.confidence * 100) + '%)' : '')));
       if (e.answer) li.append(labelled('Ha risposto', e.answer.length > 160 ? e.answer.slice(0, 160) + '…' : e.answer));
       if (w.note) li.append(h('p', 'note', w.note));
+      var read = button('btn-small btn-ghost', 'Leggi');
+      read.setAttribute('aria-expanded', 'false');
+      read.setAttribute('aria-label', 'Leggi la conversazione ' + (i + 1) + ' prima di prenderla');
+      var preview = h('ol', 'log peek');
+      preview.hidden = true;
+      preview.tabIndex = 0;
+      preview.setAttribute('aria-label', 'Conversazione in attesa ' + (i + 1));
+      read.addEventListener('click', function () {
+        if (!preview.hidden) { preview.hidden = true; read.setAttribute('aria-expanded', 'false'); return; }
+        api('GET', '/operatore/api/chats/' + encodeURIComponent(w.conversation)).then(function (v) {
+          preview.textContent = '';
+          (v.messages || []).forEach(function (m) {
+            if (m.internal) return;
+            var li = h('li', 'msg msg-' + m.role);
+            li.append(h('p', 'meta', (ROLE[m.role] || m.role) + ' ' + hhmm(m.created_at)), h('p', 'text', m.text || ''));
+            preview.append(li);
+          });
+          preview.hidden = false;
+          read.setAttribute('aria-expanded', 'true');
+        }).catch(function (err) { say(err.message); });
+      });
       var take = button('btn', 'Prendi');
       take.setAttribute('aria-label', 'Prendi la conversazione ' + (i + 1));
       take.addEventListener('click', function () {
@@ -124,7 +150,10 @@
           say(err.message);
         });
       });
-      li.append(take);
+      var acts = h('p', 'item-actions');
+      acts.append(read, take);
+      li.append(acts, preview);
+      if (open[w.conversation]) read.click();
       list.append(li);
     });
   }
