@@ -120,6 +120,7 @@ func TestOperatorConsoleInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(operator, t, "the chat read before picking it up", `[...document.querySelectorAll('#queue .peek .msg-citizen')].some(e => /musica alta/.test(e.textContent))`)
+	checkAxe(operator, t, "the queue with a chat open for reading")
 	screenshot(operator, t, "console-queue.png")
 	if err := chromedp.Run(operator, chromedp.Click(`#queue .item .btn:not(.btn-ghost)`, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
