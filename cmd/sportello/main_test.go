@@ -73,6 +73,12 @@ func TestConfigFileAndEnvironment(t *testing.T) {
 		{"bad origin", "comune:\n  portal_origins: [www.x.it]\n", "portal_origins"},
 		{"bad level", "log_level: loud\n", "log_level"},
 		{"bad yaml", "addr: [\n", "non valida"},
+		{"no chats per operator", "operators:\n  max_chats: 0\n", "max_chats"},
+		{"bad SMTP scheme", "mail:\n  smtp: http://mail.example.it\n", "SPORTELLO_SMTP"},
+		{"plain SMTP to another machine", "mail:\n  smtp: smtp://mail.example.it:25?tls=off\n", "stessa macchina"},
+		{"bad sender", "mail:\n  from: urp\n", "mail.from"},
+		{"bad ticket prefix", "tickets:\n  prefix: urp-\n", "tickets.prefix"},
+		{"bad public URL", "comune:\n  public_url: sportello.example.it\n", "public_url"},
 	}
 	for _, b := range bad {
 		os.WriteFile(file, []byte(b.yaml), 0o644)
