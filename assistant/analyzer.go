@@ -58,6 +58,8 @@ type Analyzer struct {
 	stemmer   Stemmer
 	stop      map[string]bool
 	tokenizer analysis.Tokenizer
+	// generic holds the stems of genericWords.
+	generic map[string]bool
 
 	// stems caches the stemmer: a comune's vocabulary is a few tens of
 	// thousands of words, stemmed again and again.
@@ -90,7 +92,13 @@ func NewAnalyzer(s Stemmer) *Analyzer {
 	for w := range tm {
 		stop[schede.Fold(w)] = true
 	}
-	return &Analyzer{stemmer: s, stop: stop, tokenizer: bleveunicode.NewUnicodeTokenizer()}
+	a := &Analyzer{stemmer: s, stop: stop, tokenizer: bleveunicode.NewUnicodeTokenizer(), generic: map[string]bool{}}
+	for _, w := range genericWords {
+		for _, st := range a.Stems(w) {
+			a.generic[st] = true
+		}
+	}
+	return a
 }
 
 // Word is one word of a text: its folded surface form and its stem

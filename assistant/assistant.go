@@ -25,6 +25,7 @@ const (
 	maxQuestionBytes = 4096
 	maxTerms         = 24
 	cueWeight        = 0.35
+	genericWeight    = 0.4
 	typoWeight       = 0.9
 	familyWeight     = 0.7
 	closeGrace       = 30 * time.Second
@@ -89,7 +90,9 @@ type qterm struct {
 	weight float64
 	idf    float64
 	cue    bool
-	alts   []alt
+	// generic marks an everyday word the schede do not use.
+	generic bool
+	alts    []alt
 }
 
 type alt struct {
@@ -289,8 +292,19 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		if aspectWords[w.Surface] {
 			t.cue, t.weight = true, cueWeight
 		}
+		if a.analyzer.generic[w.Stem] && !t.cue {
+			// Everyday words say little about the service even where
+			// a scheda uses them.
+			t.weight = genericWeight
+		}
 		if ix.df[w.Stem] > 0 {
 			t.alts = append(t.alts, alt{stems: []string{w.Stem}, weight: 1})
+		} else if a.analyzer.generic[w.Stem] {
+			// A real everyday word, not a misspelling.
+			t.generic = true
+		} else if u := ix.typos.unaltered(w.Stem); u != "" {
+			t.alts = append(t.alts, alt{stems: []string{u}, weight: familyWeight})
+			t.idf = ix.idf(u)
 		} else if fixes := ix.typos.correct(w.Stem); len(fixes) > 0 {
 			// A misspelt word means what its correction means.
 			t.idf = 0
@@ -324,6 +338,9 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 			}
 		}
 	}
+	// An everyday word that no card uses, and that no synonym phrase
+	// explained, is left out of the question's meaning.
+	out = slices.DeleteFunc(out, func(t qterm) bool { return t.generic && len(t.alts) == 0 })
 	if len(out) > maxTerms {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].idf > out[j].idf })
 		out = out[:maxTerms]

@@ -52,27 +52,30 @@ func TestCalibrate(t *testing.T) {
 		}
 		return 0
 	})
-	// The Montebello set (testdata) is another comune written in a terser
-	// style; EXTRA=schede-dir:questions.tsv replaces it.
+	// Montebello and San Vito (testdata) are other comuni, written apart
+	// in terser styles; EXTRA=schede-dir:questions.tsv[,dir:file...]
+	// replaces them.
 	extra := os.Getenv("EXTRA")
 	if extra == "" {
-		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv"
+		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv,testdata/sanvito/schede:testdata/sanvito/domande.tsv"
 	}
-	dir, file, _ := strings.Cut(extra, ":")
-	set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range strings.Split(extra, ",") {
+		dir, file, _ := strings.Cut(e, ":")
+		set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := New(Options{})
+		if err := other.Load(set); err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eqs, _ := ReadQuestions(bytes.NewReader(src), file)
+		collect(other, eqs, func(Question) int { return 2 })
 	}
-	other := New(Options{})
-	if err := other.Load(set); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eqs, _ := ReadQuestions(bytes.NewReader(src), file)
-	collect(other, eqs, func(Question) int { return 2 })
 	fit := func(use func(row) bool) ([nFeatures]float64, float64) {
 		var w [nFeatures]float64
 		b := 0.0

@@ -11,10 +11,12 @@ import (
 // schede: how much of the question the card accounts for, how much of it
 // in the card's own title, synonyms and example questions, how far ahead
 // of the next card it is, and how much of the question the index does not
-// know at all. The weights were fitted on the demo comune's question set
-// together with Montebello's (testdata/montebello, another comune written
-// in a terser style), each checked against the others (calibrate_test.go,
-// CALIBRATE=1); they are not tied to any card.
+// know at all, how much of the card's name the question says, and which
+// of its words only the top card holds in its name. The weights were
+// fitted on the demo comune's question set together with Montebello's and
+// San Vito's (testdata: comuni written apart, in terser styles), each
+// checked against the others (calibrate_test.go, CALIBRATE=1); they are
+// not tied to any card.
 
 const (
 	fCoverage = iota
@@ -26,6 +28,9 @@ const (
 	fLength
 	fKey
 	fElsewhere
+	fKnown
+	fTitleShare
+	fAnchor
 	nFeatures
 )
 
@@ -71,6 +76,15 @@ func (ix *index) features(terms []qterm, ranked []Ranked) [nFeatures]float64 {
 	f[fLength] = float64(content) / float64(content+3)
 	f[fKey] = keyMatch(top, terms, ix.idf(""))
 	f[fElsewhere] = ix.elsewhereMentioned(top, terms)
+	if known := total - unknown; known > 0 {
+		f[fKnown] = f[fCoverage] * total / known
+	}
+	f[fTitleShare] = titleShare(top, terms)
+	if len(ranked) > 1 {
+		f[fAnchor] = anchor(top, ix.cards[ix.byID[ranked[1].CardID]], terms)
+	} else {
+		f[fAnchor] = anchor(top, nil, terms)
+	}
 	return f
 }
 
@@ -91,8 +105,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.540, 2.104, 3.879, -1.816, -0.304, -0.614, 3.731, 0.524, -3.366}
-	confBias    = -5.961
+	confWeights = [nFeatures]float64{3.016, 0.707, 2.247, -1.810, -0.624, -1.991, 3.448, 0.971, -2.770, 1.497, 2.450, 1.246}
+	confBias    = -5.544
 )
 
 func confidence(f [nFeatures]float64) float64 {
@@ -157,4 +171,48 @@ func (ix *index) elsewhereMentioned(ci *cardInfo, terms []qterm) float64 {
 		}
 	}
 	return 0
+}
+
+// titleShare is the share of the card's title that the question names,
+// itself or through a synonym: a question that names the service.
+func titleShare(ci *cardInfo, terms []qterm) float64 {
+	if len(ci.title) == 0 {
+		return 0
+	}
+	named := map[string]bool{}
+	for _, t := range terms {
+		for _, al := range t.alts {
+			if al.weight < 0.6 {
+				continue
+			}
+			for _, st := range al.stems {
+				if ci.title[st] {
+					named[st] = true
+				}
+			}
+		}
+	}
+	return float64(len(named)) / float64(len(ci.title))
+}
+
+// anchor is the weight of the question's words that the card holds in
+// its title, synonyms or example questions and the runner-up does not,
+// over the weight of all the question's words.
+func anchor(top, second *cardInfo, terms []qterm) float64 {
+	var got, total float64
+	for _, t := range terms {
+		w := t.weight * t.idf
+		total += w
+		if bestStrength(top, t) < 0.6 {
+			continue
+		}
+		if second != nil && bestStrength(second, t) >= 0.6 {
+			continue
+		}
+		got += w
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
 }

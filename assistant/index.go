@@ -162,7 +162,8 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	ix.typos = newTypoIndex(ix.df)
-	ix.groups = compileGroups(a, thesaurus, 0.5)
+	ix.groups = compileGroups(a, equivalents, equivalentWeight)
+	ix.groups = append(ix.groups, compileGroups(a, related, relatedWeight)...)
 	ix.groups = append(ix.groups, compileGroups(a, set.Synonyms, 0.8)...)
 	for _, p := range otherAuthorities {
 		ix.elsewhere = append(ix.elsewhere, a.Stems(p))

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -55,14 +56,19 @@ func newTypoIndex(df map[string]int) *typoIndex {
 // correct returns up to two known stems for an unknown one, most frequent
 // first.
 func (ti *typoIndex) correct(t string) []string {
-	if utf8.RuneCountInString(t) < minTypoLen {
+	n := utf8.RuneCountInString(t)
+	if n < minTypoLen-1 {
 		return nil
 	}
 	found := map[string]bool{}
 	for _, c := range ti.squash[squashDoubles(t)] {
-		found[c] = true
+		// A three-letter stem is only given back its double letter
+		// ("paso" → "pass").
+		if n >= minTypoLen || utf8.RuneCountInString(c) > n {
+			found[c] = true
+		}
 	}
-	if len(found) == 0 {
+	if len(found) == 0 && n >= minTypoLen {
 		if _, ok := ti.df[t]; ok {
 			return nil
 		}
@@ -184,4 +190,28 @@ func compileGroups(a *Analyzer, groups [][]string, weight float64) []synGroup {
 		}
 	}
 	return out
+}
+
+// alteredSuffixes are the stems' endings of Italian diminutives and
+// superlatives ("barchetta", "lucina", "cagnolino", "altissima"), which
+// Snowball leaves on: citizens use them, schede do not.
+var alteredSuffixes = []string{"olin", "icin", "issim", "ett", "ell", "in"}
+
+// unaltered returns the known stem an unknown diminutive or superlative
+// comes from ("barchett" → "barc", "lucin" → "luc"), or "".
+func (ti *typoIndex) unaltered(t string) string {
+	for _, suf := range alteredSuffixes {
+		base, ok := strings.CutSuffix(t, suf)
+		if !ok || utf8.RuneCountInString(base) < 3 {
+			continue
+		}
+		// "barch" → "barc", "fogli" → "fogl": the letter kept before
+		// the suffix only for its sound.
+		for _, c := range []string{base, strings.TrimSuffix(base, "h"), strings.TrimSuffix(base, "i")} {
+			if ti.df[c] > 0 {
+				return c
+			}
+		}
+	}
+	return ""
 }
