@@ -18,8 +18,9 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.65
+	answerThreshold  = 0.75
 	clarifyThreshold = 0.5
+	suggestThreshold = 0.6
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
@@ -219,12 +220,18 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
 	case conf >= clarifyThreshold || ambiguous(ranked, content):
 		opts := clarifyOptions(ranked)
-		if len(opts) < 2 {
+		if len(opts) == 0 || len(opts) == 1 && conf < suggestThreshold {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
 			break
 		}
 		ans = Answer{Decision: DecisionClarify, Confidence: conf, Aspect: aspect,
 			Text: "La domanda può riguardare più servizi: quale ti interessa?"}
+		if len(opts) == 1 {
+			// Likely but not sure: the citizen confirms the card (or
+			// asks for a person) rather than being told something that
+			// may not apply.
+			ans.Text = "Non sono sicuro di aver capito: cerchi questa scheda? Se non è quella giusta, puoi parlare con un operatore."
+		}
 		for _, r := range opts {
 			ans.Options = append(ans.Options, cardRef(ix.cards[ix.byID[r.CardID]].card))
 		}

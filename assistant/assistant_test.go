@@ -78,20 +78,23 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 }
 
 // TestOtherComuni guards generalisation on comuni written apart from the
-// demo, each by its own author: Montebello (terse, five cards without
-// sinonimi or domande) and San Vito al Lago (terser still, fifteen cards
-// without them, questions full of paraphrases and traps). Their floors
-// are lower than the demo's bars: they record where the assistant stands,
-// so a change that loses ground on a comune it was not written for fails.
-// Both sets have been used to fit the confidence model (calibrate_test.go).
+// demo, each by its own author who never saw the assistant at work:
+// Montebello (terse, five cards without sinonimi or domande), San Vito al
+// Lago (terser still, fifteen cards without them) and Castelrosso (long
+// bureaucratic cards, fourteen without them, near-miss questions). The
+// first two were used to fit the confidence model (calibrate_test.go);
+// Castelrosso never was: it is the honest measure. The floors record
+// where the assistant stands, so a change that loses ground on a comune
+// it was not written for fails.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
-		name             string
-		right, wrong, ho float64
-		top1             float64
+		name                 string
+		right, clarified, ho float64
+		wrong, top1          float64
 	}{
-		{"montebello", 0.82, 0.02, 0.90, 0.90},
-		{"sanvito", 0.66, 0.04, 0.85, 0.80},
+		{name: "montebello", right: 0.76, clarified: 0.84, wrong: 0.02, ho: 0.90, top1: 0.92},
+		{name: "sanvito", right: 0.60, clarified: 0.66, wrong: 0.035, ho: 0.87, top1: 0.82},
+		{name: "castelrosso", right: 0.57, clarified: 0.68, wrong: 0.02, ho: 0.88, top1: 0.78},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,9 +120,10 @@ func TestOtherComuni(t *testing.T) {
 			right, wrong, ho := float64(rep.AnsweredRight)/in, float64(rep.AnsweredWrong)/all, float64(rep.HandoffRight)/out
 			t.Logf("answered right %.3f, +clarified %.3f, wrong %.3f, out of scope handed off %.3f, top1 %.3f",
 				right, float64(rep.AnsweredRight+rep.ClarifiedRight)/in, wrong, ho, rep.Top1)
-			if right < tt.right || wrong > tt.wrong || ho < tt.ho || rep.Top1 < tt.top1 {
-				t.Errorf("regressed: answered right %.3f (floor %.2f), wrong %.3f (ceiling %.2f), handed off %.3f (floor %.2f), top1 %.3f (floor %.2f)",
-					right, tt.right, wrong, tt.wrong, ho, tt.ho, rep.Top1, tt.top1)
+			clarified := float64(rep.AnsweredRight+rep.ClarifiedRight) / in
+			if right < tt.right || clarified < tt.clarified || wrong > tt.wrong || ho < tt.ho || rep.Top1 < tt.top1 {
+				t.Errorf("regressed: answered right %.3f (floor %.2f), +clarified %.3f (floor %.2f), wrong %.3f (ceiling %.3f), handed off %.3f (floor %.2f), top1 %.3f (floor %.2f)",
+					right, tt.right, clarified, tt.clarified, wrong, tt.wrong, ho, tt.ho, rep.Top1, tt.top1)
 			}
 		})
 	}

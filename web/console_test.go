@@ -38,6 +38,9 @@ func newConsoleServer(t *testing.T) *consoleServer {
 		cs.desk = handoff.NewDesk(d.Store, d.Hub, handoff.DefaultCalendar(), d.Logger)
 		start := time.Now()
 		cs.desk.Now = func() time.Time { return openTuesday.Add(time.Since(start)) }
+		// The statistics count on the same clock as the desk.
+		d.Events = handoff.NewRecorder(d.Store, handoff.DefaultCalendar(), d.Logger)
+		d.Events.Now = cs.desk.Now
 		cs.accounts = handoff.NewAccounts(d.Store)
 		d.Desk, d.Accounts = cs.desk, cs.accounts
 	})
