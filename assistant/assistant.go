@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,11 +26,14 @@ const (
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
 	maxTerms         = 24
-	cueWeight        = 0.35
-	genericWeight    = 0.4
-	typoWeight       = 0.9
-	familyWeight     = 0.7
-	closeGrace       = 30 * time.Second
+	// maxRanked bounds the cards whose coverage is weighed: the best by
+	// BM25 alone; one further down does not climb to the top.
+	maxRanked     = 40
+	cueWeight     = 0.35
+	genericWeight = 0.4
+	typoWeight    = 0.9
+	familyWeight  = 0.7
+	closeGrace    = 30 * time.Second
 )
 
 // Options configure an Assistant.
@@ -183,8 +187,8 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", q, err)
 	}
-	ranked := make([]Ranked, 0, len(best))
-	for c, s := range best {
+	ranked := make([]Ranked, 0, min(len(best), maxRanked))
+	for c, s := range topScores(best, maxRanked) {
 		cov := ix.coverage(c, terms)
 		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: s * (0.1 + cov) * (0.1 + cov), Coverage: cov})
 	}
@@ -351,6 +355,32 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	if len(out) > maxTerms {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].idf > out[j].idf })
 		out = out[:maxTerms]
+	}
+	return out
+}
+
+// topScores returns the n cards with the highest scores.
+func topScores(best map[int]float64, n int) map[int]float64 {
+	if len(best) <= n {
+		return best
+	}
+	type cs struct {
+		card  int
+		score float64
+	}
+	all := make([]cs, 0, len(best))
+	for c, s := range best {
+		all = append(all, cs{c, s})
+	}
+	slices.SortFunc(all, func(a, b cs) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return cmp.Compare(a.card, b.card)
+	})
+	out := make(map[int]float64, n)
+	for _, x := range all[:n] {
+		out[x.card] = x.score
 	}
 	return out
 }

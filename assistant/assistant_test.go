@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -264,7 +265,7 @@ func TestAskWhileReloading(t *testing.T) {
 }
 
 func TestTypoCorrectionLeavesRealWordsAlone(t *testing.T) {
-	ti := newTypoIndex(map[string]int{"tar": 3, "carrabil": 2, "resident": 4, "pension": 1, "passaport": 0, "rett": 2})
+	ti := newTypoIndex(map[string]int{"tar": 3, "carrabil": 2, "resident": 4, "pension": 1, "passaport": 0, "rett": 2, "pass": 2, "pat": 1})
 	tests := []struct {
 		stem string
 		want string
@@ -276,6 +277,8 @@ func TestTypoCorrectionLeavesRealWordsAlone(t *testing.T) {
 		{"tor", ""},      // too short to correct
 		{"bollett", ""},  // nothing near
 		{"zesident", ""}, // first letter must agree
+		{"pas", "pass"},  // a short stem only gets its double letter back
+		{"pa", ""},
 	}
 	for _, tt := range tests {
 		got := strings.Join(ti.correct(tt.stem), ",")
@@ -337,5 +340,57 @@ func TestWordFamilies(t *testing.T) {
 		if got := ti.family(tt.stem); got != tt.want {
 			t.Errorf("family(%q): got %q, want %q", tt.stem, got, tt.want)
 		}
+	}
+}
+
+func TestDiminutivesAndSuperlativesFindTheirBase(t *testing.T) {
+	ti := newTypoIndex(map[string]int{"barc": 1, "luc": 2, "sacc": 1, "can": 3, "alt": 1, "fogl": 1})
+	tests := []struct{ stem, want string }{
+		{"barchett", "barc"}, // barchetta
+		{"lucin", "luc"},     // lucina
+		{"sacchett", "sacc"}, // sacchetti
+		{"cagnolin", ""},     // a different root: left to the thesaurus
+		{"altissim", "alt"},  // altissima
+		{"fogliett", "fogl"}, // foglietto
+		{"bin", ""},          // too little left
+		{"mattin", ""},       // no known base
+	}
+	for _, tt := range tests {
+		if got := ti.unaltered(tt.stem); got != tt.want {
+			t.Errorf("unaltered(%q): got %q, want %q", tt.stem, got, tt.want)
+		}
+	}
+}
+
+func TestEverydayWordsNeitherCountNorGetCorrected(t *testing.T) {
+	a, _ := demoAssistant(t)
+	ix := a.cur.Load()
+	terms := a.terms(ix, a.analyzer.Words("la gente vuole sapere da dove si comincia per sposarsi"))
+	var got []string
+	for _, tm := range terms {
+		got = append(got, tm.stem)
+		if tm.stem == "gent" && len(tm.alts) > 0 && tm.alts[0].stems[0] != "gent" {
+			t.Errorf("gente was corrected into %v", tm.alts)
+		}
+	}
+	if slices.Contains(got, "cominc") {
+		t.Errorf("an everyday word no scheda uses is still part of the question: %v", got)
+	}
+	if !slices.Contains(got, "spos") {
+		t.Errorf("the content word is gone: %v", got)
+	}
+}
+
+func TestAskSuggestsOneLikelyCard(t *testing.T) {
+	a, _ := demoAssistant(t)
+	got, err := a.Ask(context.Background(), "ho preso un cucciolo devo registrarlo?", Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Decision != DecisionClarify || len(got.Options) != 1 || got.Options[0].ID != "anagrafe-canina" {
+		t.Fatalf("got %s %.2f %+v, want one suggested card (anagrafe-canina)", got.Decision, got.Confidence, got.Options)
+	}
+	if got.Confidence < suggestThreshold || got.Confidence >= answerThreshold {
+		t.Errorf("confidence %.2f outside the suggestion band", got.Confidence)
 	}
 }
