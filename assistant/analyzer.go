@@ -58,8 +58,12 @@ type Analyzer struct {
 	stemmer   Stemmer
 	stop      map[string]bool
 	tokenizer analysis.Tokenizer
-	// generic holds the stems of genericWords.
-	generic map[string]bool
+	// generic holds the stems of genericWords; lexicon and elsewhere the
+	// built-in synonym groups and other authorities' services as stems,
+	// the same for every comune.
+	generic   map[string]bool
+	lexicon   []synGroup
+	elsewhere [][]string
 
 	// stems caches the stemmer: a comune's vocabulary is a few tens of
 	// thousands of words, stemmed again and again.
@@ -97,6 +101,10 @@ func NewAnalyzer(s Stemmer) *Analyzer {
 		for _, st := range a.Stems(w) {
 			a.generic[st] = true
 		}
+	}
+	a.lexicon = append(compileGroups(a, equivalents, equivalentWeight), compileGroups(a, related, relatedWeight)...)
+	for _, p := range otherAuthorities {
+		a.elsewhere = append(a.elsewhere, a.Stems(p))
 	}
 	return a
 }

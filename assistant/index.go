@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,12 +163,8 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	ix.typos = newTypoIndex(ix.df)
-	ix.groups = compileGroups(a, equivalents, equivalentWeight)
-	ix.groups = append(ix.groups, compileGroups(a, related, relatedWeight)...)
-	ix.groups = append(ix.groups, compileGroups(a, set.Synonyms, 0.8)...)
-	for _, p := range otherAuthorities {
-		ix.elsewhere = append(ix.elsewhere, a.Stems(p))
-	}
+	ix.groups = append(slices.Clip(a.lexicon), compileGroups(a, set.Synonyms, 0.8)...)
+	ix.elsewhere = a.elsewhere
 	return ix, nil
 }
 
