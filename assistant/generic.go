@@ -28,13 +28,13 @@ ragione questione situazione esempio genere idea voglia possibilita notizia noti
 dubbio dubbi chiarimento chiarimenti dettaglio dettagli passo passaggi procedimento
 uomo donna signor signore signora ragazzo ragazza ragazzi amico amica amici vicino vicini
 conoscente parente parenti tizio qualcuno nessuno ognuno chiunque tutti
-mattina mattino pomeriggio sera serata notte weekend fine settimana
+mattina mattino pomeriggio sera serata notte weekend
 lunedi martedi mercoledi giovedi venerdi sabato domenica
 gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
 inverno primavera estate autunno stagione natale pasqua ferie vacanze
 uno due tre quattro cinque sei sette otto nove dieci venti trenta cento mille mezzo meta
-tenere arrivato arrivata chiudere aprire chiuso aperto accendere spegnere cambiare
-lavorare lavoro lavoriamo studiare abitare abito vivere vivo stare
+arrivato arrivata chiudere aprire chiuso aperto accendere spegnere cambiare
+lavorare lavoro lavoriamo studiare abitare abito vivere vivo
 invece oppure inoltre tuttavia pero quindi perche siccome mentre finche
 ufficiale nuovo nuova nuovi vecchio vecchia grande grandi piccolo piccola bello bella
 brutto buono buona cattivo lungo lunga corto breve alto alta basso bassa primo prima
@@ -46,9 +46,9 @@ dopo subito presto tardi spesso molto poco tanto troppo tutto niente nulla
 altro altra altri stesso stessa solo soltanto anche pure proprio davvero veramente
 bene male meglio peggio circa quasi almeno ormai finalmente purtroppo ovviamente
 assolutamente praticamente sinceramente personalmente attualmente recentemente
-appena successo capita giorno d oggi ieri stamattina stasera stanotte
+appena successo capita ieri stamattina stasera stanotte
 tipo sorta specie qualche alcuni alcune diversi diverse vari varie parecchio
 mio mia miei mie tuo tua suo sua nostro nostra vostro loro
 fra tra verso senza presso tramite attraverso riguardo
-comincia cominciamo ricominciare ripartire
+ricominciare ripartire
 `)
