@@ -19,21 +19,30 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.75
-	clarifyThreshold = 0.5
-	suggestThreshold = 0.6
+	answerThreshold  = 0.85
+	clarifyThreshold = 0.65
+	suggestThreshold = 0.75
+	// ambiguousCoverage is the coverage below which two close cards are
+	// not a choice to offer but a sign that neither answers.
+	ambiguousCoverage = 0.5
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
 	maxTerms         = 24
 	// maxRanked bounds the cards whose coverage is weighed: the best by
-	// BM25 alone; one further down does not climb to the top.
-	maxRanked     = 40
-	cueWeight     = 0.35
-	genericWeight = 0.4
-	typoWeight    = 0.9
-	familyWeight  = 0.7
-	closeGrace    = 30 * time.Second
+	// BM25 alone, which keeps Ask fast on a thousand schede; a card that
+	// accounts for the question is among them.
+	maxRanked = 40
+	// scoreBM25Exp and scoreCoverageExp mix the two measures of a card
+	// into its rank: how much of the question it accounts for leads, and
+	// BM25, which rewards a card that repeats one word, only refines.
+	scoreBM25Exp     = 0.25
+	scoreCoverageExp = 2
+	cueWeight        = 0.35
+	genericWeight    = 0.4
+	typoWeight       = 0.9
+	familyWeight     = 0.7
+	closeGrace       = 30 * time.Second
 )
 
 // Options configure an Assistant.
@@ -190,7 +199,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	ranked := make([]Ranked, 0, min(len(best), maxRanked))
 	for c, s := range topScores(best, maxRanked) {
 		cov := ix.coverage(c, terms)
-		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: s * (0.1 + cov) * (0.1 + cov), Coverage: cov})
+		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: math.Pow(s, scoreBM25Exp) * math.Pow(0.1+cov, scoreCoverageExp), Coverage: cov})
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		if ranked[i].Score != ranked[j].Score {
@@ -258,20 +267,20 @@ const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune 
 // nearly the same score, or, for a question of one or two words ("tari",
 // "certificato"), the same coverage and a score not far behind.
 func ambiguous(r []Ranked, content int) bool {
-	if len(r) < 2 || r[0].Coverage < clarifyThreshold {
+	if len(r) < 2 || r[0].Coverage < ambiguousCoverage {
 		return false
 	}
-	if r[1].Score >= 0.9*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage {
+	if r[1].Score >= 0.97*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage {
 		return true
 	}
-	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.5*r[0].Score
+	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.8*r[0].Score
 }
 
 // clarifyOptions returns the two or three cards worth offering.
 func clarifyOptions(r []Ranked) []Ranked {
 	var out []Ranked
 	for i, x := range r {
-		if i >= 3 || x.Score < 0.25*r[0].Score || x.Coverage < 0.25 {
+		if i >= 3 || x.Score < 0.6*r[0].Score || x.Coverage < 0.25 {
 			break
 		}
 		out = append(out, x)
@@ -290,6 +299,11 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	for _, w := range words {
 		if w.Stem == "" || fillers[w.Surface] {
 			continue
+		}
+		if ix.df[w.Stem] == 0 && !a.analyzer.generic[w.Stem] {
+			if st := a.unjoin(ix, w.Surface); st != "" {
+				w.Stem = st
+			}
 		}
 		if i, ok := seen[w.Stem]; ok {
 			if !aspectWords[w.Surface] {
@@ -332,10 +346,20 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		owners = append(owners, len(out))
 		out = append(out, t)
 	}
-	// Synonym phrases found in the question bring in the group's others.
+	// Synonym phrases found in the question, as written or as corrected
+	// ("paso carraio"), bring in the group's others.
+	spelled := make([][]string, len(out))
+	for i, t := range out {
+		spelled[i] = []string{t.stem}
+		for _, al := range t.alts {
+			if len(al.stems) == 1 && al.stems[0] != t.stem {
+				spelled[i] = append(spelled[i], al.stems[0])
+			}
+		}
+	}
 	for _, g := range ix.groups {
 		for _, p := range g.phrases {
-			at := findPhrase(stems, p)
+			at := findSpelled(owners, spelled, p)
 			if at < 0 {
 				continue
 			}
@@ -393,6 +417,43 @@ func (ix *index) knows(stems []string) bool {
 		}
 	}
 	return true
+}
+
+// findSpelled is findPhrase over a question whose words may each be
+// spelt in more than one way: position k holds the word owners[k].
+func findSpelled(owners []int, spelled [][]string, p []string) int {
+outer:
+	for i := 0; i+len(p) <= len(owners); i++ {
+		for j := range p {
+			if !slices.Contains(spelled[owners[i+j]], p[j]) {
+				continue outer
+			}
+		}
+		return i
+	}
+	return -1
+}
+
+// joinedArticles are elided articles and prepositions that citizens
+// write joined to the next word, without the apostrophe: "allanno",
+// "lanagrafe", "dellaffitto".
+var joinedArticles = []string{"dell", "dall", "nell", "sull", "coll", "all", "quell", "quest", "un", "l"}
+
+// unjoin returns the stem of the word inside a joined article and word,
+// when the whole is unknown to the index and the word alone is a word of
+// the schede or an everyday one.
+func (a *Assistant) unjoin(ix *index, surface string) string {
+	for _, p := range joinedArticles {
+		rest, ok := strings.CutPrefix(surface, p)
+		if !ok || utf8.RuneCountInString(rest) < 4 || !strings.ContainsRune("aeiouh", rune(rest[0])) {
+			continue
+		}
+		st := a.analyzer.Stems(rest)
+		if len(st) == 1 && (ix.df[st[0]] > 0 || a.analyzer.generic[st[0]]) {
+			return st[0]
+		}
+	}
+	return ""
 }
 
 func findPhrase(stems, p []string) int {

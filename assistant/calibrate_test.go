@@ -57,7 +57,7 @@ func TestCalibrate(t *testing.T) {
 	// replaces them.
 	extra := os.Getenv("EXTRA")
 	if extra == "" {
-		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv,testdata/sanvito/schede:testdata/sanvito/domande.tsv"
+		extra = "testdata/montebello/schede:testdata/montebello/domande.tsv,testdata/sanvito/schede:testdata/sanvito/domande.tsv,testdata/castelrosso/schede:testdata/castelrosso/domande.tsv"
 	}
 	for _, e := range strings.Split(extra, ",") {
 		dir, file, _ := strings.Cut(e, ":")

@@ -105,8 +105,8 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 // confWeights and confBias are the fitted model (CALIBRATE=1 go test
 // ./assistant -run TestCalibrate prints new ones).
 var (
-	confWeights = [nFeatures]float64{3.016, 0.707, 2.247, -1.810, -0.624, -1.991, 3.448, 0.971, -2.770, 1.497, 2.450, 1.246}
-	confBias    = -5.544
+	confWeights = [nFeatures]float64{2.404, 0.620, 2.756, -1.551, -0.845, 0.105, 3.873, 0.713, -2.798, 0.883, 3.094, 0.602}
+	confBias    = -5.225
 )
 
 func confidence(f [nFeatures]float64) float64 {
