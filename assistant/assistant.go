@@ -294,7 +294,6 @@ func clarifyOptions(r []Ranked) []Ranked {
 func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	var out []qterm
 	seen := map[string]int{}
-	var stems []string
 	var owners []int
 	for _, w := range words {
 		if w.Stem == "" || fillers[w.Surface] {
@@ -309,7 +308,6 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 			if !aspectWords[w.Surface] {
 				out[i].cue, out[i].weight = false, 1
 			}
-			stems = append(stems, w.Stem)
 			owners = append(owners, i)
 			continue
 		}
@@ -342,7 +340,6 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 			t.idf = ix.idf(f)
 		}
 		seen[w.Stem] = len(out)
-		stems = append(stems, w.Stem)
 		owners = append(owners, len(out))
 		out = append(out, t)
 	}

@@ -13,9 +13,10 @@ import (
 // of the next card it is, and how much of the question the index does not
 // know at all, how much of the card's name the question says, and which
 // of its words only the top card holds in its name. The weights were
-// fitted on the demo comune's question set together with Montebello's and
-// San Vito's (testdata: comuni written apart, in terser styles), each
-// checked against the others (calibrate_test.go, CALIBRATE=1); they are
+// fitted on the demo comune's question set together with Montebello's,
+// San Vito's and Castelrosso's (testdata: comuni written apart, in other
+// styles; Pietrafonda and Valdorso are kept out to measure), each checked
+// against the others (calibrate_test.go, CALIBRATE=1); they are
 // not tied to any card.
 
 const (
