@@ -295,8 +295,9 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	var out []qterm
 	seen := map[string]int{}
 	var owners []int
-	for _, w := range words {
-		if w.Stem == "" || fillers[w.Surface] {
+	places := placeNames(words)
+	for i, w := range words {
+		if w.Stem == "" || fillers[w.Surface] || places[i] {
 			continue
 		}
 		if ix.df[w.Stem] == 0 && !a.analyzer.generic[w.Stem] {
