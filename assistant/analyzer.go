@@ -4,6 +4,7 @@
 package assistant
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,7 +103,7 @@ func NewAnalyzer(s Stemmer) *Analyzer {
 			a.generic[st] = true
 		}
 	}
-	a.lexicon = append(compileGroups(a, equivalents, equivalentWeight), compileGroups(a, related, relatedWeight)...)
+	a.lexicon = append(compileGroups(a, lexiconEquivalents(), equivalentWeight), compileGroups(a, append(slices.Clip(related), moreRelated...), relatedWeight)...)
 	for _, p := range otherAuthorities {
 		a.elsewhere = append(a.elsewhere, a.Stems(p))
 	}

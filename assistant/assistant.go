@@ -57,6 +57,8 @@ type Options struct {
 	Hours func(time.Time) string
 	// Now is the clock for Hours (default time.Now).
 	Now func() time.Time
+	// NoBank leaves out the question bank of other comuni (bank.go).
+	NoBank bool
 }
 
 // Assistant answers questions from the published schede of a Set. It is
@@ -66,6 +68,7 @@ type Assistant struct {
 	comune   string
 	hours    func(time.Time) string
 	now      func() time.Time
+	bank     *questionBank
 	cur      atomic.Pointer[index]
 }
 
@@ -80,13 +83,22 @@ func New(opts Options) *Assistant {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
+	a := &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
+	if !opts.NoBank {
+		bank, err := loadBank(a.analyzer, bankJSON)
+		if err != nil {
+			// The bank is compiled in and checked by the tests.
+			panic("assistant: " + err.Error())
+		}
+		a.bank = bank
+	}
+	return a
 }
 
 // Load builds the index of a set and swaps it in; questions in flight
 // finish on the previous one.
 func (a *Assistant) Load(set *schede.Set) error {
-	ix, err := buildIndex(a.analyzer, set)
+	ix, err := buildIndex(a.analyzer, set, a.bank)
 	if err != nil {
 		return err
 	}

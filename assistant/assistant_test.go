@@ -96,11 +96,11 @@ func TestOtherComuni(t *testing.T) {
 		right, clarified, ho float64
 		wrong, top1          float64
 	}{
-		{name: "montebello", right: 0.70, clarified: 0.84, wrong: 0.02, ho: 0.90, top1: 0.96},
-		{name: "sanvito", right: 0.58, clarified: 0.67, wrong: 0.02, ho: 0.90, top1: 0.86},
-		{name: "castelrosso", right: 0.57, clarified: 0.69, wrong: 0.02, ho: 0.92, top1: 0.84},
-		{name: "pietrafonda", right: 0.52, clarified: 0.63, wrong: 0.04, ho: 0.88, top1: 0.84},
-		{name: "valdorso", right: 0.54, clarified: 0.60, wrong: 0.035, ho: 0.87, top1: 0.75},
+		{name: "montebello", right: 0.78, clarified: 0.83, wrong: 0.02, ho: 0.90, top1: 0.98},
+		{name: "sanvito", right: 0.64, clarified: 0.73, wrong: 0.02, ho: 0.90, top1: 0.90},
+		{name: "castelrosso", right: 0.54, clarified: 0.67, wrong: 0.02, ho: 0.92, top1: 0.86},
+		{name: "pietrafonda", right: 0.54, clarified: 0.64, wrong: 0.02, ho: 0.88, top1: 0.88},
+		{name: "valdorso", right: 0.52, clarified: 0.62, wrong: 0.045, ho: 0.87, top1: 0.78},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -133,7 +133,7 @@ func BenchmarkBuildIndex1000Schede(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		a := New(Options{}) // a cold stem cache, as at start-up
-		ix, err := buildIndex(a.analyzer, set)
+		ix, err := buildIndex(a.analyzer, set, a.bank)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -35,7 +35,16 @@ var fields = []field{
 	{"summary", 1.0, 0.8},
 	{"heading", 0.8, 0.45},
 	{"body", 0.7, 0.45},
+	// Questions of the same service in other comuni (bank.go): the
+	// words of citizens, but not this comune's staff's.
+	{"bank", bankBoost, bankStrength},
 }
+
+// The bank field's weights; variables so that calibration can try others.
+var (
+	bankBoost    = 1.0
+	bankStrength = 0.5
+)
 
 const (
 	fTitle = iota
@@ -44,6 +53,7 @@ const (
 	fSummary
 	fHeading
 	fBody
+	fBank
 )
 
 // docRef points a bleve document back at its card and section.
@@ -98,7 +108,7 @@ func newIndexMapping() *mapping.IndexMappingImpl {
 }
 
 // buildIndex indexes the published cards of a set.
-func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
+func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error) {
 	idx, err := bleve.NewUsing("", newIndexMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create bleve index: %w", err)
@@ -114,7 +124,9 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 		ix.fieldTerms[i] = map[string]bool{}
 	}
 	batch := idx.NewBatch()
-	for _, c := range set.Published() {
+	published := set.Published()
+	asked := bank.match(a, published)
+	for n, c := range published {
 		ci := &cardInfo{card: c, terms: map[string]float64{}, title: map[string]bool{}}
 		cardIdx := len(ix.cards)
 		ix.byID[c.ID] = cardIdx
@@ -124,6 +136,7 @@ func buildIndex(a *Analyzer, set *schede.Set) (*index, error) {
 			fSyn:       joinLines(c.Synonyms),
 			fQuestions: joinLines(c.Questions),
 			fSummary:   c.Description + "\n" + c.Summary,
+			fBank:      joinLines(asked[n]),
 		}
 		for f, text := range cardFields {
 			ix.note(ci, f, text)
@@ -210,7 +223,9 @@ func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64,
 		// A word in more than a third of the cards says little in long
 		// text and its postings there are the costliest to walk: it is
 		// searched in titles, synonyms and example questions only.
-		common := ix.df[t.term]*3 > len(ix.cards)
+		// In a handful of cards every word is common, and every
+		// posting list short.
+		common := ix.df[t.term]*3 > len(ix.cards) && len(ix.cards) >= 10
 		for f, fd := range fields {
 			if !ix.fieldTerms[f][t.term] || common && f > fQuestions {
 				continue

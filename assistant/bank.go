@@ -1,0 +1,235 @@
+package assistant
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sportello/sportello/schede"
+)
+
+// The question bank: the cards of other comuni, each with the questions
+// citizens asked about it in their own words. A comune's card that is
+// plainly the same service as a bank card (their titles, descriptions
+// and synonyms say the same) is also searched through those questions:
+// "monnezza", "ho un ristorante" or "ho ospitato mia cugina" reach the
+// TARI or the ospitalità card of a comune whose staff never wrote them.
+// The bank comes from the comuni Sportello is tested on (bank_test.go
+// builds it); a comune's own questions are never used for itself, so
+// measuring a comune's question set stays honest.
+
+//go:embed bank.json
+var bankJSON []byte
+
+// bankCard is a card of the bank.
+type bankCard struct {
+	Source      string   `json:"source"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Synonyms    []string `json:"synonyms,omitempty"`
+	Questions   []string `json:"questions"`
+
+	vec map[string]float64
+}
+
+// bankMinSimilarity is the cosine of the two cards' names (title,
+// description, synonyms) below which they are not the same service.
+var bankMinSimilarity = 0.4
+
+// questionBank holds the bank, analysed once.
+type questionBank struct {
+	cards []*bankCard
+}
+
+func loadBank(a *Analyzer, src []byte) (*questionBank, error) {
+	var cards []*bankCard
+	if err := json.Unmarshal(src, &cards); err != nil {
+		return nil, fmt.Errorf("question bank: %w", err)
+	}
+	for _, c := range cards {
+		c.vec = nameVector(a, c.Title, c.Description, c.Synonyms)
+	}
+	return &questionBank{cards: cards}, nil
+}
+
+// nameVector counts the stems that name a service: the title's thrice.
+func nameVector(a *Analyzer, title, description string, synonyms []string) map[string]float64 {
+	v := map[string]float64{}
+	for _, s := range a.Stems(title) {
+		v[s] += 3
+	}
+	for _, s := range a.Stems(description) {
+		v[s]++
+	}
+	for _, s := range a.Stems(strings.Join(synonyms, " ")) {
+		v[s]++
+	}
+	return v
+}
+
+// match returns, for each card of cards, the bank's questions of the
+// same service: from each source comune, the bank card most like it
+// when it is also the card most like that bank card among cards. A
+// source that is the comune itself (half of its cards have the same id
+// and title as cards here: the comune is measuring its own questions)
+// is left out.
+func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
+	out := make([][]string, len(cards))
+	if b == nil || len(cards) == 0 {
+		return out
+	}
+	own := map[string]bool{}
+	for _, c := range cards {
+		own[c.ID+"\x00"+c.Title] = true
+	}
+	same := map[string]int{}
+	bySource := map[string][]*bankCard{}
+	var order []string
+	for _, bc := range b.cards {
+		if own[bc.ID+"\x00"+bc.Title] {
+			same[bc.Source]++
+		}
+		if _, ok := bySource[bc.Source]; !ok {
+			order = append(order, bc.Source)
+		}
+		bySource[bc.Source] = append(bySource[bc.Source], bc)
+	}
+	// Inverse document frequency over both sides: a word every card
+	// shares ("servizio", "comunale") names nothing.
+	vecs := make([]map[string]float64, len(cards))
+	df := map[string]float64{}
+	for i, c := range cards {
+		vecs[i] = nameVector(a, c.Title, c.Description, c.Synonyms)
+		for s := range vecs[i] {
+			df[s]++
+		}
+	}
+	for _, bc := range b.cards {
+		for s := range bc.vec {
+			df[s]++
+		}
+	}
+	n := float64(len(cards) + len(b.cards))
+	weigh := func(v map[string]float64) map[string]float64 {
+		w := make(map[string]float64, len(v))
+		var norm float64
+		for s, x := range v {
+			w[s] = x * math.Log(n/df[s])
+			norm += w[s] * w[s]
+		}
+		if norm = math.Sqrt(norm); norm > 0 {
+			for s := range w {
+				w[s] /= norm
+			}
+		}
+		return w
+	}
+	local := make([]map[string]float64, len(cards))
+	for i := range vecs {
+		local[i] = weigh(vecs[i])
+	}
+	for _, src := range order {
+		if same[src]*2 >= len(bySource[src]) {
+			continue
+		}
+		bank := bySource[src]
+		bw := make([]map[string]float64, len(bank))
+		for j, bc := range bank {
+			bw[j] = weigh(bc.vec)
+		}
+		// sim[i][j] of local card i and bank card j.
+		sim := make([][]float64, len(cards))
+		for i := range cards {
+			sim[i] = make([]float64, len(bank))
+			for j := range bank {
+				sim[i][j] = cosine(local[i], bw[j])
+			}
+		}
+		for i := range cards {
+			bj := argmax(sim[i])
+			if bj < 0 || sim[i][bj] < bankMinSimilarity {
+				continue
+			}
+			bi, best := -1, -1.0
+			for k := range cards {
+				if sim[k][bj] > best {
+					bi, best = k, sim[k][bj]
+				}
+			}
+			if bi == i {
+				if bankDebug != nil {
+					bankDebug(cards[i].ID, src+"/"+bank[bj].ID, sim[i][bj])
+				}
+				out[i] = append(out[i], bank[bj].Questions...)
+			}
+		}
+	}
+	for i := range out {
+		out[i] = recurring(a, out[i])
+	}
+	return out
+}
+
+// bankMinQuestions is how many of a service's questions must use a word
+// for it to be a word of the service, not of one citizen's story.
+var bankMinQuestions = 2
+
+// recurring keeps, of each question, the words that at least
+// bankMinQuestions questions use, everyday words aside ("comincia",
+// "sapere"): they are how people ask, not what about.
+func recurring(a *Analyzer, questions []string) []string {
+	if len(questions) == 0 {
+		return nil
+	}
+	words := make([][]Word, len(questions))
+	seen := map[string]int{}
+	for i, q := range questions {
+		words[i] = a.Words(q)
+		once := map[string]bool{}
+		for _, w := range words[i] {
+			if w.Stem != "" && !a.generic[w.Stem] && !once[w.Stem] {
+				once[w.Stem] = true
+				seen[w.Stem]++
+			}
+		}
+	}
+	var out []string
+	for _, ws := range words {
+		var kept []string
+		for _, w := range ws {
+			if w.Stem != "" && seen[w.Stem] >= bankMinQuestions {
+				kept = append(kept, w.Surface)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, strings.Join(kept, " "))
+		}
+	}
+	return out
+}
+
+var bankDebug func(card, bank string, sim float64)
+
+func cosine(a, b map[string]float64) float64 {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	var s float64
+	for k, x := range a {
+		s += x * b[k]
+	}
+	return s
+}
+
+func argmax(xs []float64) int {
+	best := -1
+	for i, x := range xs {
+		if best < 0 || x > xs[best] {
+			best = i
+		}
+	}
+	return best
+}
