@@ -160,9 +160,6 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
 				}
 			}
 			if bi == i {
-				if bankDebug != nil {
-					bankDebug(cards[i].ID, src+"/"+bank[bj].ID, sim[i][bj])
-				}
 				out[i] = append(out[i], bank[bj].Questions...)
 			}
 		}
@@ -210,8 +207,6 @@ func recurring(a *Analyzer, questions []string) []string {
 	}
 	return out
 }
-
-var bankDebug func(card, bank string, sim float64)
 
 func cosine(a, b map[string]float64) float64 {
 	if len(b) < len(a) {
