@@ -351,6 +351,10 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		} else if f := ix.typos.family(w.Stem); f != "" {
 			t.alts = append(t.alts, alt{stems: []string{f}, weight: familyWeight})
 			t.idf = ix.idf(f)
+		} else if ix.bankDF[w.Stem] > 0 {
+			// Only citizens of other comuni used it, for a service
+			// this comune has.
+			t.alts = append(t.alts, alt{stems: []string{w.Stem}, weight: 1})
 		}
 		seen[w.Stem] = len(out)
 		owners = append(owners, len(out))

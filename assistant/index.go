@@ -77,12 +77,15 @@ type cardInfo struct {
 // index is one immutable generation of the searchable schede. A new one
 // is built on every change and swapped in whole.
 type index struct {
-	bleve      bleve.Index
-	analyzer   *Analyzer
-	cards      []*cardInfo
-	byID       map[string]int
-	docs       []docRef
-	df         map[string]int
+	bleve    bleve.Index
+	analyzer *Analyzer
+	cards    []*cardInfo
+	byID     map[string]int
+	docs     []docRef
+	df       map[string]int
+	// bankDF counts the cards that have a stem only through the
+	// question bank.
+	bankDF     map[string]int
 	fieldTerms []map[string]bool
 	typos      *typoIndex
 	groups     []synGroup
@@ -118,6 +121,7 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 		analyzer:   a,
 		byID:       map[string]int{},
 		df:         map[string]int{},
+		bankDF:     map[string]int{},
 		fieldTerms: make([]map[string]bool, len(fields)),
 	}
 	for i := range ix.fieldTerms {
@@ -139,7 +143,9 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 			fBank:      joinLines(asked[n]),
 		}
 		for f, text := range cardFields {
-			ix.note(ci, f, text)
+			if f != fBank {
+				ix.note(ci, f, text)
+			}
 		}
 		// One document holds the card's own fields, one each section's:
 		// the card's words are indexed once, not once per section.
@@ -170,6 +176,16 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 		}
 		for t := range ci.terms {
 			ix.df[t]++
+		}
+		// The bank's words come last and apart: citizens' misspellings
+		// there ("residensa") must not become words the schede know,
+		// which the assistant would no longer correct.
+		for _, t := range a.Stems(cardFields[fBank]) {
+			ix.fieldTerms[fBank][t] = true
+			if _, ok := ci.terms[t]; !ok {
+				ci.terms[t] = fields[fBank].strength
+				ix.bankDF[t]++
+			}
 		}
 	}
 	if err := idx.Batch(batch); err != nil {
