@@ -371,18 +371,17 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 			}
 		}
 	}
-	for _, g := range ix.groups {
-		for _, p := range g.phrases {
-			at := findSpelled(owners, spelled, p)
-			if at < 0 {
-				continue
-			}
-			for _, other := range g.phrases {
-				if !ix.knows(other) {
+	for at, owner := range owners {
+		for _, first := range spelled[owner] {
+			for _, ref := range ix.phraseStart[first] {
+				p := ix.groups[ref.g].phrases[ref.p]
+				if !spelledAt(owners, spelled, p, at) {
 					continue
 				}
-				for k := at; k < at+len(p); k++ {
-					out[owners[k]].addAlt(other, g.weight)
+				for _, other := range ix.known[ref.g] {
+					for k := at; k < at+len(p); k++ {
+						out[owners[k]].addAlt(other, ix.groups[ref.g].weight)
+					}
 				}
 			}
 		}
@@ -433,19 +432,19 @@ func (ix *index) knows(stems []string) bool {
 	return true
 }
 
-// findSpelled is findPhrase over a question whose words may each be
-// spelt in more than one way: position k holds the word owners[k].
-func findSpelled(owners []int, spelled [][]string, p []string) int {
-outer:
-	for i := 0; i+len(p) <= len(owners); i++ {
-		for j := range p {
-			if !slices.Contains(spelled[owners[i+j]], p[j]) {
-				continue outer
-			}
-		}
-		return i
+// spelledAt reports whether phrase p is said from position at of a
+// question whose words may each be spelt in more than one way: position
+// k holds the word owners[k].
+func spelledAt(owners []int, spelled [][]string, p []string, at int) bool {
+	if at+len(p) > len(owners) {
+		return false
 	}
-	return -1
+	for j := range p {
+		if !slices.Contains(spelled[owners[at+j]], p[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinedArticles are elided articles and prepositions that citizens

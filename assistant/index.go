@@ -89,6 +89,10 @@ type index struct {
 	fieldTerms []map[string]bool
 	typos      *typoIndex
 	groups     []synGroup
+	// phraseStart finds the synonym phrases that begin with a stem, in
+	// groups with a phrase the schede use; known holds those phrases.
+	phraseStart map[string][]phraseRef
+	known       [][][]string
 	elsewhere  [][]string
 }
 
@@ -194,6 +198,7 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	ix.typos = newTypoIndex(ix.df)
 	ix.groups = append(slices.Clip(a.lexicon), compileGroups(a, set.Synonyms, 0.8)...)
 	ix.elsewhere = a.elsewhere
+	ix.indexPhrases()
 	return ix, nil
 }
 
@@ -285,4 +290,28 @@ func (ix *index) search(ctx context.Context, terms []weighted) (map[int]float64,
 		}
 	}
 	return best, nil
+}
+
+// phraseRef is phrase p of group g.
+type phraseRef struct{ g, p int }
+
+// indexPhrases lets a question's words find the synonym phrases they
+// start, instead of every phrase of the lexicon being tried on every
+// question.
+func (ix *index) indexPhrases() {
+	ix.phraseStart = map[string][]phraseRef{}
+	ix.known = make([][][]string, len(ix.groups))
+	for g, grp := range ix.groups {
+		for _, p := range grp.phrases {
+			if ix.knows(p) {
+				ix.known[g] = append(ix.known[g], p)
+			}
+		}
+		if len(ix.known[g]) == 0 {
+			continue
+		}
+		for p, phrase := range grp.phrases {
+			ix.phraseStart[phrase[0]] = append(ix.phraseStart[phrase[0]], phraseRef{g, p})
+		}
+	}
 }
