@@ -243,7 +243,7 @@ func (s *Server) askWith(ctx context.Context, card *schede.Card, question string
 			}
 		}
 	}
-	a := assistant.New(assistant.Options{Comune: s.opts.Comune})
+	a := assistant.New(assistant.Options{Comune: s.opts.Comune, NoBank: s.opts.NoQuestionBank})
 	if err := a.Load(schede.NewSet(append(cards, card), syn)); err != nil {
 		return assistant.Answer{}, err
 	}

@@ -26,6 +26,9 @@ import (
 // Options is the part of the configuration the web layer needs.
 type Options struct {
 	Comune string
+	// NoQuestionBank leaves the question bank of other comuni out of
+	// the redazione's preview, as out of the assistant that serves.
+	NoQuestionBank bool
 	// PortalOrigins may embed the widget from another origin (CORS and
 	// WebSocket origin check), e.g. "https://www.comune.example.it".
 	PortalOrigins []string

@@ -16,12 +16,13 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("schede", "", "cartella delle schede (predefinita: il comune demo)")
+	noBank := fs.Bool("no-bank", false, "senza le domande di altri comuni")
 	asJSON := fs.Bool("json", false, "stampa la risposta in JSON")
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprintln(stderr, `uso: sportello ask [--schede DIR] [--json] "domanda"`)
 		return 2
 	}
-	a, _, err := newAssistant(*dir, stderr)
+	a, _, err := newAssistant(*dir, *noBank, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

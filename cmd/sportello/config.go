@@ -93,6 +93,10 @@ type ComuneConfig struct {
 	PublicURL     string            `yaml:"public_url"`
 	PortalOrigins []string          `yaml:"portal_origins"`
 	Widget        web.WidgetOptions `yaml:"widget"`
+	// QuestionBank lets the assistant search a card also through the
+	// questions citizens of other comuni asked about the same service
+	// (SPORTELLO_QUESTION_BANK, default true).
+	QuestionBank bool `yaml:"question_bank"`
 }
 
 // LimitsConfig are the citizens' rate limits, per minute.
@@ -110,9 +114,10 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		RetentionDays: 365,
 		Comune: ComuneConfig{
-			Name:      demo.Comune,
-			PortalURL: "https://www.comune.valdoria.example.it",
-			PublicURL: "http://localhost:8080",
+			Name:         demo.Comune,
+			PortalURL:    "https://www.comune.valdoria.example.it",
+			PublicURL:    "http://localhost:8080",
+			QuestionBank: true,
 			Widget: web.WidgetOptions{
 				Title:      "Ti serve un aiuto?",
 				Color:      "#0066CC",
@@ -170,6 +175,13 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("SPORTELLO_RETENTION_DAYS=%q non è un numero di giorni", v)
 		}
 		cfg.RetentionDays = n
+	}
+	if v := getenv("SPORTELLO_QUESTION_BANK"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("SPORTELLO_QUESTION_BANK=%q: usa true o false", v)
+		}
+		cfg.Comune.QuestionBank = b
 	}
 	if v := getenv("SPORTELLO_PORTAL_ORIGINS"); v != "" {
 		cfg.Comune.PortalOrigins = strings.Split(v, ",")

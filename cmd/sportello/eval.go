@@ -17,6 +17,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("schede", "", "cartella delle schede (predefinita: il comune demo)")
+	noBank := fs.Bool("no-bank", false, "senza le domande di altri comuni")
 	file := fs.String("domande", "", "file TSV delle domande (predefinito: quelle del comune demo)")
 	asJSON := fs.Bool("json", false, "stampa il rapporto in JSON")
 	verbose := fs.Bool("v", false, "elenca anche le risposte giuste")
@@ -44,7 +45,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(errs) > 0 {
 		return 1
 	}
-	a, set, err := newAssistant(*dir, stderr)
+	a, set, err := newAssistant(*dir, *noBank, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -17,11 +17,12 @@ const usage = `Uso: sportello <comando> [opzioni]
 Comandi:
   serve [--config FILE]                  avvia il server (predefinito: il comune demo su :8080)
   check [CARTELLA]                       controlla una cartella di schede (senza cartella: il comune demo)
-  ask [--schede DIR] [--json] "domanda"  chiede all'assistente e stampa la risposta
+  ask [--schede DIR] [--no-bank] [--json] "domanda"
+                                         chiede all'assistente e stampa la risposta
   hours [--config FILE] [--at RFC3339]   dice se l'ufficio è aperto in quell'istante e quando chiude o riapre
   users add|passwd|list|disable|enable|delete [--config FILE] [NOME]
                                          gestisce gli account del personale (password da stdin)
-  eval [--schede DIR] [--domande FILE.tsv] [--json]
+  eval [--schede DIR] [--domande FILE.tsv] [--no-bank] [--json]
                                          valuta l'assistente su un file di domande
 `
 

@@ -68,6 +68,17 @@ func TestConfigFileAndEnvironment(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.name, c.got, c.want)
 		}
 	}
+	if !cfg.Comune.QuestionBank {
+		t.Error("the question bank is off by default")
+	}
+	env["SPORTELLO_QUESTION_BANK"] = "false"
+	if cfg, err := LoadConfig(file, func(k string) string { return env[k] }); err != nil || cfg.Comune.QuestionBank {
+		t.Errorf("SPORTELLO_QUESTION_BANK=false: got %v, %v", cfg.Comune.QuestionBank, err)
+	}
+	env["SPORTELLO_QUESTION_BANK"] = "forse"
+	if _, err := LoadConfig(file, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "SPORTELLO_QUESTION_BANK") {
+		t.Errorf("SPORTELLO_QUESTION_BANK=forse: got %v, want an error naming it", err)
+	}
 	bad := []struct{ name, yaml, want string }{
 		{"unknown key", "adrr: x\n", "adrr"},
 		{"bad origin", "comune:\n  portal_origins: [www.x.it]\n", "portal_origins"},

@@ -32,7 +32,7 @@ func loadSchede(dir string) (*schede.Set, []schede.Problem, error) {
 
 // newAssistant loads schede into a new assistant; problems that are
 // errors are printed to w, since the broken cards will be missing.
-func newAssistant(dir string, w io.Writer) (*assistant.Assistant, *schede.Set, error) {
+func newAssistant(dir string, noBank bool, w io.Writer) (*assistant.Assistant, *schede.Set, error) {
 	set, problems, err := loadSchede(dir)
 	if err != nil {
 		return nil, nil, err
@@ -42,7 +42,7 @@ func newAssistant(dir string, w io.Writer) (*assistant.Assistant, *schede.Set, e
 			fmt.Fprintln(w, p)
 		}
 	}
-	a := assistant.New(assistant.Options{Comune: demo.Comune, Hours: handoff.DefaultCalendar().Sentence})
+	a := assistant.New(assistant.Options{Comune: demo.Comune, Hours: handoff.DefaultCalendar().Sentence, NoBank: noBank})
 	if err := a.Load(set); err != nil {
 		return nil, nil, err
 	}

@@ -71,7 +71,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name, Hours: cal.Sentence})
+	m.assistant = assistant.New(assistant.Options{Comune: m.Config.Comune.Name, Hours: cal.Sentence, NoBank: !m.Config.Comune.QuestionBank})
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.metrics = web.NewMetrics()
@@ -109,6 +109,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.server, err = web.New(web.Options{
 		Comune:                        m.Config.Comune.Name,
+		NoQuestionBank:                !m.Config.Comune.QuestionBank,
 		PortalOrigins:                 m.Config.Comune.PortalOrigins,
 		Widget:                        m.Config.Comune.Widget,
 		TrustProxy:                    m.Config.TrustProxy,
