@@ -58,7 +58,7 @@ func TestCalibrate(t *testing.T) {
 	// [,dir:file...] replaces them.
 	extra := os.Getenv("EXTRA")
 	if extra == "" {
-		for _, c := range []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna"} {
+		for _, c := range []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera"} {
 			extra += ",testdata/" + c + "/schede:testdata/" + c + "/domande.tsv"
 		}
 		extra = extra[1:]
