@@ -93,7 +93,7 @@ type index struct {
 	// groups with a phrase the schede use; known holds those phrases.
 	phraseStart map[string][]phraseRef
 	known       [][][]string
-	elsewhere  [][]string
+	elsewhere   [][]string
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
