@@ -195,11 +195,20 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 			Text: "Non ho capito la domanda: puoi scriverla con altre parole?"}, nil
 	}
 
+	// One clause per stem, its weights summed: a stem several words
+	// bring in ("tari" from "tassa" and from "rifiuti") scores the same
+	// as before and is looked up once.
 	var search []weighted
+	at := map[string]int{}
 	for _, t := range terms {
 		for _, al := range t.alts {
 			w := t.weight * al.weight / math.Sqrt(float64(len(al.stems)))
 			for _, s := range al.stems {
+				if i, ok := at[s]; ok {
+					search[i].weight += w
+					continue
+				}
+				at[s] = len(search)
 				search = append(search, weighted{s, w})
 			}
 		}
