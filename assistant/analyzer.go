@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,23 +66,29 @@ type Analyzer struct {
 	elsewhere [][]string
 
 	// stems caches the stemmer: a comune's vocabulary is a few tens of
-	// thousands of words, stemmed again and again.
-	stems     sync.Map
-	stemCount atomic.Int64
+	// thousands of words, stemmed again and again. A plain map under a
+	// read-write lock: sync.Map spent more promoting its dirty map while
+	// a vocabulary filled it than the stemmer would have.
+	stemMu sync.RWMutex
+	stems  map[string]string
 }
 
 // maxCachedStems bounds the cache against floods of invented words.
 const maxCachedStems = 200_000
 
 func (a *Analyzer) stem(w string) string {
-	if s, ok := a.stems.Load(w); ok {
-		return s.(string)
+	a.stemMu.RLock()
+	s, ok := a.stems[w]
+	a.stemMu.RUnlock()
+	if ok {
+		return s
 	}
-	s := a.stemmer.Stem(w)
-	if a.stemCount.Load() < maxCachedStems {
-		a.stemCount.Add(1)
-		a.stems.Store(w, s)
+	s = a.stemmer.Stem(w)
+	a.stemMu.Lock()
+	if len(a.stems) < maxCachedStems {
+		a.stems[w] = s
 	}
+	a.stemMu.Unlock()
 	return s
 }
 
@@ -97,7 +102,7 @@ func NewAnalyzer(s Stemmer) *Analyzer {
 	for w := range tm {
 		stop[schede.Fold(w)] = true
 	}
-	a := &Analyzer{stemmer: s, stop: stop, tokenizer: bleveunicode.NewUnicodeTokenizer(), generic: map[string]bool{}}
+	a := &Analyzer{stemmer: s, stop: stop, tokenizer: bleveunicode.NewUnicodeTokenizer(), generic: map[string]bool{}, stems: map[string]string{}}
 	for _, w := range genericWords {
 		for _, st := range a.Stems(w) {
 			a.generic[st] = true
