@@ -19,8 +19,8 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.85
-	clarifyThreshold = 0.65
+	answerThreshold  = 0.92
+	clarifyThreshold = 0.70
 	suggestThreshold = 0.75
 	// ambiguousCoverage is the coverage below which two close cards are
 	// not a choice to offer but a sign that neither answers.
@@ -69,6 +69,7 @@ type Assistant struct {
 	hours    func(time.Time) string
 	now      func() time.Time
 	bank     *questionBank
+	model    *boostedTrees
 	cur      atomic.Pointer[index]
 }
 
@@ -84,6 +85,12 @@ func New(opts Options) *Assistant {
 		opts.Now = time.Now
 	}
 	a := &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
+	model, err := loadTrees(confidenceJSON)
+	if err != nil {
+		// The model is compiled in and checked by the tests.
+		panic("assistant: " + err.Error())
+	}
+	a.model = model
 	if !opts.NoBank {
 		bank, err := loadBank(a.analyzer, bankJSON)
 		if err != nil {
@@ -236,7 +243,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	}
 	top := ranked[0]
 	feats := ix.features(terms, ranked)
-	conf := confidence(feats)
+	conf := a.model.probability(feats)
 
 	// A follow-up that names an aspect, and no better card: stay on the
 	// card under discussion.

@@ -100,15 +100,15 @@ func TestOtherComuni(t *testing.T) {
 		right, clarified, ho float64
 		wrong, top1          float64
 	}{
-		{name: "montebello", right: 0.75, clarified: 0.82, wrong: 0.02, ho: 0.90, top1: 0.97},
-		{name: "sanvito", right: 0.62, clarified: 0.73, wrong: 0.02, ho: 0.90, top1: 0.90},
-		{name: "castelrosso", right: 0.54, clarified: 0.67, wrong: 0.02, ho: 0.92, top1: 0.86},
-		{name: "pietrafonda", right: 0.54, clarified: 0.64, wrong: 0.02, ho: 0.86, top1: 0.88},
-		{name: "valdorso", right: 0.52, clarified: 0.62, wrong: 0.045, ho: 0.87, top1: 0.78},
-		{name: "roccalba", right: 0.57, clarified: 0.68, wrong: 0.02, ho: 0.94, top1: 0.88},
-		{name: "fontebruna", right: 0.55, clarified: 0.68, wrong: 0.03, ho: 0.90, top1: 0.88},
-		{name: "torrebianca", right: 0.46, clarified: 0.55, wrong: 0.02, ho: 0.92, top1: 0.87},
-		{name: "vallenera", right: 0.52, clarified: 0.67, wrong: 0.03, ho: 0.94, top1: 0.85},
+		{name: "montebello", right: 0.66, clarified: 0.84, wrong: 0.02, ho: 0.90, top1: 0.97},
+		{name: "sanvito", right: 0.56, clarified: 0.78, wrong: 0.02, ho: 0.95, top1: 0.92},
+		{name: "castelrosso", right: 0.50, clarified: 0.71, wrong: 0.02, ho: 0.95, top1: 0.86},
+		{name: "pietrafonda", right: 0.53, clarified: 0.71, wrong: 0.02, ho: 0.92, top1: 0.90},
+		{name: "valdorso", right: 0.52, clarified: 0.66, wrong: 0.02, ho: 0.94, top1: 0.79},
+		{name: "roccalba", right: 0.52, clarified: 0.71, wrong: 0.02, ho: 0.96, top1: 0.89},
+		{name: "fontebruna", right: 0.55, clarified: 0.77, wrong: 0.02, ho: 0.90, top1: 0.91},
+		{name: "torrebianca", right: 0.43, clarified: 0.64, wrong: 0.02, ho: 0.96, top1: 0.89},
+		{name: "vallenera", right: 0.51, clarified: 0.70, wrong: 0.02, ho: 0.92, top1: 0.85},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

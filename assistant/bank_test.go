@@ -16,7 +16,7 @@ import (
 )
 
 // bankSources are the comuni whose cards and questions make the bank.
-var bankSources = []string{"demo", "montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera"}
+var bankSources = append([]string{"demo"}, otherComuni...)
 
 // buildBankJSON makes bank.json from the demo comune and the comuni in
 // testdata: each card with its own example questions and those of the

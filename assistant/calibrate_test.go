@@ -3,37 +3,35 @@ package assistant
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"math"
+	"encoding/json"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/sportello/sportello/demo"
 	"github.com/sportello/sportello/schede"
 )
 
-// TestCalibrate refits the confidence model on the demo question set:
+// TestCalibrate refits the confidence model and writes confidence.json:
 // CALIBRATE=1 go test ./assistant -run TestCalibrate -v
-// It fits on each half (the two independently written sets) and reports
-// on the other, then fits on all and prints the weights to paste into
-// confidence.go.
+// It first fits once per comune leaving that comune out and reports, at
+// each threshold, how many right top cards would be answered and how many
+// wrong ones, in all and on the worst comune: the honest view of how the
+// model does on a comune it has not seen. Then it fits on all.
 func TestCalibrate(t *testing.T) {
 	if os.Getenv("CALIBRATE") == "" {
 		t.Skip("set CALIBRATE=1 to refit the confidence model")
 	}
-	a, qs := demoAssistant(t)
-	split := bytes.Count(demo.Domande[:bytes.Index(demo.Domande, []byte("# second set"))], []byte("\n")) + 1
-	type row struct {
-		x   [nFeatures]float64
-		y   float64
-		set int
-	}
-	var rows []row
-	// collect asks every question and keeps its features, labelled by
-	// whether the top card is a right one; set says which set it is from.
-	collect := func(a *Assistant, qs []Question, set func(Question) int) {
+	var xs [][nFeatures]float64
+	var ys []float64
+	var from []int
+	var names []string
+	var totals []int
+	// collect asks every question of a comune and keeps the features of
+	// the answer, labelled by whether the top card is a right one.
+	collect := func(name string, a *Assistant, qs []Question) {
+		c := len(names)
+		names = append(names, name)
+		totals = append(totals, len(qs))
 		for _, q := range qs {
 			ans, err := a.Ask(context.Background(), q.Text, Context{})
 			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
@@ -43,29 +41,17 @@ func TestCalibrate(t *testing.T) {
 			if slices.Contains(q.Expected, ans.Ranked[0].CardID) {
 				y = 1
 			}
-			rows = append(rows, row{ans.features, y, set(q)})
+			xs, ys, from = append(xs, ans.features), append(ys, y), append(from, c)
 		}
 	}
-	collect(a, qs, func(q Question) int {
-		if q.Line > split {
-			return 1
-		}
-		return 0
-	})
-	// The seven comuni of testdata were written apart, in other styles.
-	// Each is answered with the question bank of the others (bank.go
-	// leaves a comune's own questions out). EXTRA=schede-dir:questions.tsv
-	// [,dir:file...] replaces them.
-	extra := os.Getenv("EXTRA")
-	if extra == "" {
-		for _, c := range []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera"} {
-			extra += ",testdata/" + c + "/schede:testdata/" + c + "/domande.tsv"
-		}
-		extra = extra[1:]
-	}
-	for _, e := range strings.Split(extra, ",") {
-		dir, file, _ := strings.Cut(e, ":")
-		set, _, err := schede.NewLoader(os.DirFS(dir)).Load()
+	a, qs := demoAssistant(t)
+	collect("demo", a, qs)
+	// The comuni of testdata were written apart, in other styles; each is
+	// answered with the question bank of the others (bank.go leaves a
+	// comune's own questions out).
+	for _, name := range otherComuni {
+		dir := "testdata/" + name
+		set, _, err := schede.NewLoader(os.DirFS(dir + "/schede")).Load()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,87 +59,69 @@ func TestCalibrate(t *testing.T) {
 		if err := other.Load(set); err != nil {
 			t.Fatal(err)
 		}
-		src, err := os.ReadFile(file)
+		src, err := os.ReadFile(dir + "/domande.tsv")
 		if err != nil {
 			t.Fatal(err)
 		}
-		eqs, _ := ReadQuestions(bytes.NewReader(src), file)
-		collect(other, eqs, func(Question) int { return 2 })
+		oqs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
+		collect(name, other, oqs)
 	}
-	fit := func(use func(row) bool) ([nFeatures]float64, float64) {
-		var w [nFeatures]float64
-		b := 0.0
-		for it := 0; it < 20000; it++ {
-			var gw [nFeatures]float64
-			gb, n := 0.0, 0.0
-			for _, r := range rows {
-				if !use(r) {
-					continue
-				}
-				z := b
-				for i := range w {
-					z += w[i] * r.x[i]
-				}
-				p := 1 / (1 + math.Exp(-z))
-				for i := range w {
-					gw[i] += (p - r.y) * r.x[i]
-				}
-				gb += p - r.y
-				n++
+	subset := func(keep func(int) bool) ([][nFeatures]float64, []float64) {
+		var sx [][nFeatures]float64
+		var sy []float64
+		for i := range xs {
+			if keep(from[i]) {
+				sx, sy = append(sx, xs[i]), append(sy, ys[i])
 			}
-			for i := range w {
-				w[i] -= 1.0 * (gw[i]/n + 0.001*w[i])
-			}
-			b -= 1.0 * gb / n
 		}
-		return w, b
+		return sx, sy
 	}
-	report := func(name string, w [nFeatures]float64, b float64, use func(row) bool) {
-		for _, th := range []float64{0.5, 0.6, 0.7, 0.8} {
-			right, wrong, pos, n := 0, 0, 0, 0
-			for _, r := range rows {
-				if !use(r) {
+	held := make([]float64, len(xs))
+	for c := range names {
+		m := fitTrees(subset(func(o int) bool { return o != c }))
+		for i := range xs {
+			if from[i] == c {
+				held[i] = m.probability(xs[i])
+			}
+		}
+	}
+	for _, th := range []float64{0.8, 0.85, 0.88, 0.9, 0.92, 0.95} {
+		right, wrong, pos := 0, 0, 0
+		worst, worstName := 0.0, ""
+		for c, name := range names {
+			w := 0
+			for i := range xs {
+				if from[i] != c {
 					continue
 				}
-				n++
-				z := b
-				for i := range w {
-					z += w[i] * r.x[i]
-				}
-				if r.y == 1 {
+				if ys[i] == 1 {
 					pos++
 				}
-				if 1/(1+math.Exp(-z)) >= th {
-					if r.y == 1 {
+				if held[i] >= th {
+					if ys[i] == 1 {
 						right++
 					} else {
-						wrong++
+						w++
 					}
 				}
 			}
-			t.Logf("%s threshold %.2f: answered right %d/%d correct-top, wrong %d of %d", name, th, right, pos, wrong, n)
+			wrong += w
+			if r := float64(w) / float64(totals[c]); r > worst {
+				worst, worstName = r, name
+			}
 		}
+		t.Logf("left out, threshold %.2f: answered %d of %d right top cards, %d wrong; worst %s %.1f%% wrong", th, right, pos, wrong, worstName, 100*worst)
 	}
-	w0, b0 := fit(func(r row) bool { return r.set == 0 })
-	report("fit on set 1, test on set 2", w0, b0, func(r row) bool { return r.set == 1 })
-	w1, b1 := fit(func(r row) bool { return r.set == 1 })
-	report("fit on set 2, test on set 1", w1, b1, func(r row) bool { return r.set == 0 })
-	w2, b2 := fit(func(r row) bool { return r.set != 2 })
-	report("fit on demo, test on extra", w2, b2, func(r row) bool { return r.set == 2 })
-	w3, b3 := fit(func(r row) bool { return r.set == 2 })
-	report("fit on extra, test on demo", w3, b3, func(r row) bool { return r.set != 2 })
-	w, b := fit(func(row) bool { return true })
-	report("fit on all, in sample", w, b, func(row) bool { return true })
-	fmt.Printf("confWeights = [nFeatures]float64{%s}\nconfBias = %.3f\n", joinFloats(w[:]), b)
+	m := fitTrees(xs, ys)
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("confidence.json", append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote confidence.json: %d trees from %d questions of %d comuni", len(m.Trees), len(xs), len(names))
 }
 
-func joinFloats(fs []float64) string {
-	out := ""
-	for i, f := range fs {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%.3f", f)
-	}
-	return out
-}
+// otherComuni are the comuni of testdata.
+var otherComuni = []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera"}

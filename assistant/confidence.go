@@ -6,19 +6,14 @@ import (
 	"slices"
 )
 
-// The confidence that the top card answers a question is a logistic model
-// over features that do not depend on the size or wording of a comune's
-// schede: how much of the question the card accounts for, how much of it
-// in the card's own title, synonyms and example questions, how far ahead
-// of the next card it is, and how much of the question the index does not
-// know at all, how much of the card's name the question says, and which
-// of its words only the top card holds in its name. The weights were
-// fitted on the demo comune's question set together with those of the
-// nine comuni in testdata (written apart, in other styles), each
-// answered with the question bank of the others (calibrate_test.go:
-// CALIBRATE=1 prints them, and how a model fitted on the demo alone fares
-// on the others and the other way round). The weights are not tied to
-// any card.
+// The confidence that the top card answers a question is the boosted
+// trees of trees.go over features that do not depend on the size or
+// wording of a comune's schede: how much of the question the card accounts
+// for, how much of it in the card's own title, synonyms and example
+// questions, how far ahead of the next card it is, how much of the
+// question the index does not know at all, how much of the card's name
+// the question says, and which of its words only the top card holds in
+// its name. None is tied to any card.
 
 const (
 	fCoverage = iota
@@ -102,21 +97,6 @@ func bestStrength(ci *cardInfo, t qterm) float64 {
 		best = math.Max(best, s/float64(len(al.stems))*al.weight)
 	}
 	return best
-}
-
-// confWeights and confBias are the fitted model (CALIBRATE=1 go test
-// ./assistant -run TestCalibrate prints new ones).
-var (
-	confWeights = [nFeatures]float64{2.545, 0.279, 3.230, -1.016, -0.488, -0.435, 4.177, 0.785, -1.800, 1.321, 2.587, -0.362}
-	confBias    = -5.927
-)
-
-func confidence(f [nFeatures]float64) float64 {
-	z := confBias
-	for i, w := range confWeights {
-		z += w * f[i]
-	}
-	return 1 / (1 + math.Exp(-z))
 }
 
 // keyMatch is how well the card matches the question's two most specific
