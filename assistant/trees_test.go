@@ -1,0 +1,53 @@
+package assistant
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestTreesLoadAndScore(t *testing.T) {
+	// One stump on the coverage: above 0.5, +2; else -2; rate 0.5.
+	m, err := loadTrees([]byte(`{"rate":0.5,"trees":[[{"f":0,"t":0.5,"l":1,"r":2},{"v":-2},{"v":2}]]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lo, hi [nFeatures]float64
+	lo[fCoverage], hi[fCoverage] = 0.2, 0.9
+	for _, tt := range []struct {
+		name string
+		f    [nFeatures]float64
+		want float64
+	}{
+		{"low coverage", lo, 1 / (1 + math.Exp(1))},
+		{"high coverage", hi, 1 / (1 + math.Exp(-1))},
+	} {
+		if got := m.probability(tt.f); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: got %.4f, want %.4f", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestTreesRejectMalformedModels(t *testing.T) {
+	for _, tt := range []struct{ name, src, want string }{
+		{"not json", `{`, "confidence model"},
+		{"no trees", `{"rate":0.1,"trees":[]}`, "no trees"},
+		{"child out of range", `{"rate":0.1,"trees":[[{"f":0,"t":1,"l":1,"r":5},{"v":1}]]}`, "malformed"},
+		{"child pointing back", `{"rate":0.1,"trees":[[{"v":0},{"f":0,"t":1,"l":1,"r":0}]]}`, "malformed"},
+		{"unknown feature", `{"rate":0.1,"trees":[[{"f":99,"t":1,"l":1,"r":2},{"v":1},{"v":2}]]}`, "malformed"},
+	} {
+		if _, err := loadTrees([]byte(tt.src)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want an error with %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestShippedConfidenceModelLoads(t *testing.T) {
+	m, err := loadTrees(confidenceJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Trees) < 50 {
+		t.Errorf("confidence.json has %d trees: not the fitted model", len(m.Trees))
+	}
+}
