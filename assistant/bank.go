@@ -37,7 +37,7 @@ type bankCard struct {
 
 // bankMinSimilarity is the cosine of the two cards' names (title,
 // description, synonyms) below which they are not the same service.
-var bankMinSimilarity = 0.4
+const bankMinSimilarity = 0.4
 
 // questionBank holds the bank, analysed once.
 type questionBank struct {
@@ -172,7 +172,7 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
 
 // bankMinQuestions is how many of a service's questions must use a word
 // for it to be a word of the service, not of one citizen's story.
-var bankMinQuestions = 2
+const bankMinQuestions = 2
 
 // recurring keeps, of each question, the words that at least
 // bankMinQuestions questions use, everyday words aside ("comincia",

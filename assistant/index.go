@@ -40,8 +40,9 @@ var fields = []field{
 	{"bank", bankBoost, bankStrength},
 }
 
-// The bank field's weights; variables so that calibration can try others.
-var (
+// The bank field's weights: a match there counts, but less than in the
+// card's own words.
+const (
 	bankBoost    = 1.0
 	bankStrength = 0.5
 )

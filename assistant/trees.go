@@ -61,15 +61,20 @@ func loadTrees(src []byte) (*boostedTrees, error) {
 func (m *boostedTrees) probability(f [nFeatures]float64) float64 {
 	z := 0.0
 	for _, t := range m.Trees {
-		n := 0
-		for t[n].Left != 0 {
-			if f[t[n].Feature] <= t[n].Threshold {
-				n = t[n].Left
-			} else {
-				n = t[n].Right
-			}
-		}
-		z += m.Rate * t[n].Value
+		z += m.Rate * leafValue(t, f)
 	}
 	return 1 / (1 + math.Exp(-z))
+}
+
+// leafValue walks one tree down to the leaf a feature vector falls in.
+func leafValue(t []treeNode, f [nFeatures]float64) float64 {
+	n := 0
+	for t[n].Left != 0 {
+		if f[t[n].Feature] <= t[n].Threshold {
+			n = t[n].Left
+		} else {
+			n = t[n].Right
+		}
+	}
+	return t[n].Value
 }

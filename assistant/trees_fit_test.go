@@ -33,22 +33,10 @@ func fitTrees(xs [][nFeatures]float64, ys []float64) *boostedTrees {
 		grow(&t, xs, g, h, all, boostDepth)
 		m.Trees = append(m.Trees, t)
 		for i, x := range xs {
-			score[i] += boostRate * m.leaf(t, x)
+			score[i] += boostRate * leafValue(t, x)
 		}
 	}
 	return m
-}
-
-func (m *boostedTrees) leaf(t []treeNode, x [nFeatures]float64) float64 {
-	n := 0
-	for t[n].Left != 0 {
-		if x[t[n].Feature] <= t[n].Threshold {
-			n = t[n].Left
-		} else {
-			n = t[n].Right
-		}
-	}
-	return t[n].Value
 }
 
 // grow appends the tree over rows idx to t and returns its root's index.
