@@ -52,7 +52,7 @@ func buildBankJSON(t *testing.T) []byte {
 			}
 		}
 		cards := set.Published()
-		slices.SortFunc(cards, func(a, b *schede.Card) int { return cmpString(a.ID, b.ID) })
+		slices.SortFunc(cards, func(a, b *schede.Card) int { return strings.Compare(a.ID, b.ID) })
 		for _, c := range cards {
 			questions := append(slices.Clone(c.Questions), asked[c.ID]...)
 			if len(questions) == 0 {
@@ -67,16 +67,6 @@ func buildBankJSON(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return append(b, '\n')
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestBankIsCurrent keeps bank.json in step with the question sets it
