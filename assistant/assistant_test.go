@@ -102,17 +102,17 @@ func TestOtherComuni(t *testing.T) {
 		right, clarified, ho float64
 		wrong, top1          float64
 	}{
-		{name: "montebello", right: 0.68, clarified: 0.83, wrong: 0.02, ho: 0.93, top1: 0.97},
-		{name: "sanvito", right: 0.60, clarified: 0.78, wrong: 0.02, ho: 0.95, top1: 0.92},
-		{name: "castelrosso", right: 0.52, clarified: 0.71, wrong: 0.02, ho: 0.95, top1: 0.86},
-		{name: "pietrafonda", right: 0.54, clarified: 0.69, wrong: 0.02, ho: 0.92, top1: 0.89},
-		{name: "valdorso", right: 0.54, clarified: 0.68, wrong: 0.02, ho: 0.90, top1: 0.79},
-		{name: "roccalba", right: 0.52, clarified: 0.74, wrong: 0.02, ho: 0.96, top1: 0.89},
-		{name: "fontebruna", right: 0.59, clarified: 0.75, wrong: 0.02, ho: 0.94, top1: 0.92},
-		{name: "torrebianca", right: 0.44, clarified: 0.63, wrong: 0.02, ho: 0.96, top1: 0.90},
-		{name: "vallenera", right: 0.53, clarified: 0.70, wrong: 0.02, ho: 0.92, top1: 0.86},
-		{name: "pratolungo", right: 0.60, clarified: 0.75, wrong: 0.02, ho: 0.98, top1: 0.86},
-		{name: "castelmare", right: 0.50, clarified: 0.76, wrong: 0.02, ho: 0.96, top1: 0.91},
+		{name: "montebello", right: 0.76, clarified: 0.90, wrong: 0.02, ho: 0.93, top1: 0.97},
+		{name: "sanvito", right: 0.67, clarified: 0.80, wrong: 0.02, ho: 0.95, top1: 0.92},
+		{name: "castelrosso", right: 0.61, clarified: 0.76, wrong: 0.02, ho: 0.97, top1: 0.86},
+		{name: "pietrafonda", right: 0.59, clarified: 0.72, wrong: 0.02, ho: 0.96, top1: 0.89},
+		{name: "valdorso", right: 0.56, clarified: 0.66, wrong: 0.02, ho: 0.96, top1: 0.79},
+		{name: "roccalba", right: 0.55, clarified: 0.74, wrong: 0.02, ho: 0.94, top1: 0.89},
+		{name: "fontebruna", right: 0.60, clarified: 0.78, wrong: 0.02, ho: 0.94, top1: 0.92},
+		{name: "torrebianca", right: 0.49, clarified: 0.65, wrong: 0.02, ho: 0.96, top1: 0.90},
+		{name: "vallenera", right: 0.60, clarified: 0.70, wrong: 0.02, ho: 0.92, top1: 0.86},
+		{name: "pratolungo", right: 0.63, clarified: 0.75, wrong: 0.02, ho: 0.98, top1: 0.86},
+		{name: "castelmare", right: 0.57, clarified: 0.76, wrong: 0.02, ho: 0.98, top1: 0.91},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

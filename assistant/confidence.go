@@ -12,8 +12,10 @@ import (
 // for, how much of it in the card's own title, synonyms and example
 // questions, how far ahead of the next card it is, how much of the
 // question the index does not know at all, how much of the card's name
-// the question says, and which of its words only the top card holds in
-// its name. None is tied to any card.
+// the question says, which of its words only the top card holds in its
+// name, and in how many views of a card (its name, its sections, the
+// questions of the bank) the top card leads the next four: cards that
+// agree from several sides are right more often. None is tied to any card.
 
 const (
 	fCoverage = iota
@@ -28,6 +30,10 @@ const (
 	fKnown
 	fTitleShare
 	fAnchor
+	fViews
+	fNameView
+	fBankView
+	fNameMargin
 	nFeatures
 )
 
@@ -82,7 +88,63 @@ func (ix *index) features(terms []qterm, ranked []Ranked) [nFeatures]float64 {
 	} else {
 		f[fAnchor] = anchor(top, nil, terms)
 	}
+	// How the top card and the next four account for the question in
+	// each view of a card: its name, its sections, the bank's questions.
+	var shares [3][]float64
+	for v := range shares {
+		for i := 0; i < len(ranked) && i < 5; i++ {
+			shares[v] = append(shares[v], viewShare(ix.cards[ix.byID[ranked[i].CardID]].views[v], terms))
+		}
+	}
+	f[fViews] = viewsWon(shares)
+	f[fNameView], f[fBankView] = shares[0][0], shares[2][0]
+	f[fNameMargin] = shares[0][0] - maxOf(shares[0][1:])
 	return f
+}
+
+// viewsWon is the share of the views in which the top card accounts for
+// some of the question and for no less than any of the next cards.
+func viewsWon(shares [3][]float64) float64 {
+	won := 0
+	for _, s := range shares {
+		if s[0] > 0 && s[0] >= maxOf(s[1:]) {
+			won++
+		}
+	}
+	return float64(won) / float64(len(shares))
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+// viewShare is the share of the question (weighted) that a set of stems
+// holds, each word by its best alternative there.
+func viewShare(set map[string]bool, terms []qterm) float64 {
+	var got, total float64
+	for _, t := range terms {
+		w := t.weight * t.idf
+		total += w
+		best := 0.0
+		for _, al := range t.alts {
+			ok := true
+			for _, s := range al.stems {
+				ok = ok && set[s]
+			}
+			if ok {
+				best = max(best, al.weight)
+			}
+		}
+		got += w * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
 }
 
 // bestStrength is how strongly a card contains a term or one of its

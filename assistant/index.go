@@ -73,6 +73,9 @@ type cardInfo struct {
 	// sections holds the stems of each section (heading and body).
 	sections []map[string]int
 	aspects  []Aspect
+	// views hold the card's stems by kind of field: its name (title,
+	// synonyms, example questions, summary), its sections, and the bank.
+	views [3]map[string]bool
 }
 
 // index is one immutable generation of the searchable schede. A new one
@@ -137,6 +140,9 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	asked := bank.match(a, published)
 	for n, c := range published {
 		ci := &cardInfo{card: c, terms: map[string]float64{}, title: map[string]bool{}}
+		for v := range ci.views {
+			ci.views[v] = map[string]bool{}
+		}
 		cardIdx := len(ix.cards)
 		ix.byID[c.ID] = cardIdx
 		ix.cards = append(ix.cards, ci)
@@ -186,6 +192,7 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 		// there ("residensa") must not become words the schede know,
 		// which the assistant would no longer correct.
 		for _, t := range a.Stems(cardFields[fBank]) {
+			ci.views[2][t] = true
 			ix.fieldTerms[fBank][t] = true
 			if _, ok := ci.terms[t]; !ok {
 				ci.terms[t] = fields[fBank].strength
@@ -209,7 +216,12 @@ func (ix *index) note(ci *cardInfo, f int, text string) {
 }
 
 func (ix *index) noteStems(ci *cardInfo, f int, stems []string) {
+	view := 0 // the card's name
+	if f == fHeading || f == fBody {
+		view = 1
+	}
 	for _, t := range stems {
+		ci.views[view][t] = true
 		ix.fieldTerms[f][t] = true
 		if f == fTitle {
 			ci.title[t] = true
