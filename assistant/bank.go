@@ -81,17 +81,10 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
 	if b == nil || len(cards) == 0 {
 		return out
 	}
-	own := map[string]bool{}
-	for _, c := range cards {
-		own[c.ID+"\x00"+c.Title] = true
-	}
-	same := map[string]int{}
+	own := b.ownSources(cards)
 	bySource := map[string][]*bankCard{}
 	var order []string
 	for _, bc := range b.cards {
-		if own[bc.ID+"\x00"+bc.Title] {
-			same[bc.Source]++
-		}
 		if _, ok := bySource[bc.Source]; !ok {
 			order = append(order, bc.Source)
 		}
@@ -132,7 +125,7 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
 		local[i] = weigh(vecs[i])
 	}
 	for _, src := range order {
-		if same[src]*2 >= len(bySource[src]) {
+		if own[src] {
 			continue
 		}
 		bank := bySource[src]
@@ -206,6 +199,29 @@ func recurring(a *Analyzer, questions []string) []string {
 		}
 	}
 	return out
+}
+
+// ownSources returns the sources of the bank that are the comune of cards
+// itself: half of their cards have the same id and title as cards here.
+func (b *questionBank) ownSources(cards []*schede.Card) map[string]bool {
+	here := map[string]bool{}
+	for _, c := range cards {
+		here[c.ID+"\x00"+c.Title] = true
+	}
+	same, all := map[string]int{}, map[string]int{}
+	for _, bc := range b.cards {
+		all[bc.Source]++
+		if here[bc.ID+"\x00"+bc.Title] {
+			same[bc.Source]++
+		}
+	}
+	own := map[string]bool{}
+	for src, n := range all {
+		if same[src]*2 >= n {
+			own[src] = true
+		}
+	}
+	return own
 }
 
 func cosine(a, b map[string]float64) float64 {
