@@ -76,7 +76,21 @@ type Analyzer struct {
 // maxCachedStems bounds the cache against floods of invented words.
 const maxCachedStems = 200_000
 
+// stemApart are words whose Snowball stem is that of an unrelated word a
+// comune's schede use: "votiva" (the cemetery's lamp) stems like "vota"
+// (the elections), "pasta" like "pasto" (school meals), "compagnia" (the
+// phone company) like "compagno" (a partner). They keep a stem of their
+// own.
+var stemApart = map[string]string{
+	"votiva": "votiv", "votive": "votiv", "votivo": "votiv", "votivi": "votiv",
+	"pasta": "pasta", "paste": "pasta",
+	"compagnia": "compagnia", "compagnie": "compagnia",
+}
+
 func (a *Analyzer) stem(w string) string {
+	if s, ok := stemApart[w]; ok {
+		return s
+	}
 	a.stemMu.RLock()
 	s, ok := a.stems[w]
 	a.stemMu.RUnlock()

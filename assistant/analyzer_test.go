@@ -3,6 +3,7 @@ package assistant
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -109,4 +110,20 @@ func FuzzAnalyzer(f *testing.F) {
 		}
 		_ = a.Analyze([]byte(s))
 	})
+}
+
+func TestUnrelatedWordsKeepStemsApart(t *testing.T) {
+	a := NewAnalyzer(SnowballItalian{})
+	for _, pair := range [][2]string{{"lampade votive", "si vota domenica"}, {"la pasta al pomodoro", "il pasto a scuola"}, {"la compagnia telefonica", "il mio compagno"}} {
+		got, other := a.Stems(pair[0]), a.Stems(pair[1])
+		for _, s := range got {
+			if slices.Contains(other, s) && s != "domen" {
+				t.Errorf("%q and %q share the stem %q", pair[0], pair[1], s)
+			}
+		}
+	}
+	// The words themselves still meet their own forms.
+	if got, want := a.Stems("luce votiva"), a.Stems("luci votive"); !slices.Equal(got[1:], want[1:]) {
+		t.Errorf("votiva %v, votive %v: want the same stem", got, want)
+	}
 }

@@ -19,7 +19,7 @@ import (
 
 // Thresholds of the decision, on the confidence in [0,1].
 const (
-	answerThreshold  = 0.90
+	answerThreshold  = 0.92
 	clarifyThreshold = 0.70
 	suggestThreshold = 0.75
 	// ambiguousCoverage is the coverage below which two close cards are
