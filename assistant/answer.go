@@ -47,6 +47,8 @@ type Ranked struct {
 	CardID   string  `json:"id"`
 	Score    float64 `json:"score"`
 	Coverage float64 `json:"coverage"`
+	// plain is the score before the bank's nearest questions lift it.
+	plain float64
 }
 
 // Answer is the assistant's reply to one question.

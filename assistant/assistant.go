@@ -224,10 +224,13 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask %q: %w", q, err)
 	}
+	near := ix.near.find(terms)
 	ranked := make([]Ranked, 0, min(len(best), maxRanked))
 	for c, s := range topScores(best, maxRanked) {
 		cov := ix.coverage(c, terms)
-		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Score: math.Pow(s, scoreBM25Exp) * math.Pow(0.1+cov, scoreCoverageExp), Coverage: cov})
+		plain := math.Pow(s, scoreBM25Exp) * math.Pow(0.1+cov, scoreCoverageExp)
+		ranked = append(ranked, Ranked{CardID: ix.cards[c].card.ID, Coverage: cov, plain: plain,
+			Score: plain * (1 + nearLift*ix.near.share(near, c))})
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		if ranked[i].Score != ranked[j].Score {
@@ -242,7 +245,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		return Answer{Decision: DecisionHandoff, Reason: ReasonNoMatch, Text: handoffText}, nil
 	}
 	top := ranked[0]
-	feats := ix.features(terms, ranked)
+	feats := ix.features(terms, ranked, near)
 	conf := a.model.probability(feats)
 
 	// A follow-up that names an aspect, and no better card: stay on the
@@ -293,15 +296,17 @@ const handoffText = "Non ho trovato una risposta sicura nelle schede del Comune 
 
 // ambiguous reports whether the first two cards are too close to choose:
 // nearly the same score, or, for a question of one or two words ("tari",
-// "certificato"), the same coverage and a score not far behind.
+// "certificato"), the same coverage and a score not far behind. The
+// scores compared are the schede's own: which of two TARI cards other
+// comuni's citizens asked about more often does not make "tari" mean one.
 func ambiguous(r []Ranked, content int) bool {
 	if len(r) < 2 || r[0].Coverage < ambiguousCoverage {
 		return false
 	}
-	if r[1].Score >= 0.97*r[0].Score && r[1].Coverage >= 0.9*r[0].Coverage {
+	if r[1].plain >= 0.97*r[0].plain && r[1].Coverage >= 0.9*r[0].Coverage {
 		return true
 	}
-	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].Score >= 0.8*r[0].Score
+	return content <= 2 && r[1].Coverage >= 0.95*r[0].Coverage && r[1].plain >= 0.8*r[0].plain
 }
 
 // clarifyOptions returns the two or three cards worth offering.

@@ -39,6 +39,12 @@ type bankCard struct {
 // description, synonyms) below which they are not the same service.
 const bankMinSimilarity = 0.4
 
+// bankShareRatio lets a bank card serve more than one card here when it
+// is nearly as like each: "cambio di residenza e di indirizzo" of one
+// comune is both "cambio di residenza" and "cambio di indirizzo" of
+// another.
+const bankShareRatio = 0.8
+
 // questionBank holds the bank, analysed once.
 type questionBank struct {
 	cards []*bankCard
@@ -72,14 +78,15 @@ func nameVector(a *Analyzer, title, description string, synonyms []string) map[s
 
 // match returns, for each card of cards, the bank's questions of the
 // same service: from each source comune, the bank card most like it
-// when it is also the card most like that bank card among cards. A
+// when no card here is much more like that bank card (bankShareRatio),
+// and the questions of the bank cards like no card here. A
 // source that is the comune itself (half of its cards have the same id
 // and title as cards here: the comune is measuring its own questions)
 // is left out.
-func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
-	out := make([][]string, len(cards))
+func (b *questionBank) match(a *Analyzer, cards []*schede.Card) (out [][]string, rest []string) {
+	out = make([][]string, len(cards))
 	if b == nil || len(cards) == 0 {
-		return out
+		return out, nil
 	}
 	own := b.ownSources(cards)
 	bySource := map[string][]*bankCard{}
@@ -141,26 +148,34 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) [][]string {
 				sim[i][j] = cosine(local[i], bw[j])
 			}
 		}
+		// A bank card like some card here, even if not taken, is kin to
+		// a service here (one more TARI card): not a service missing.
+		used := make([]bool, len(bank))
+		for j := range bank {
+			for k := range cards {
+				used[j] = used[j] || sim[k][j] >= bankMinSimilarity
+			}
+		}
 		for i := range cards {
 			bj := argmax(sim[i])
 			if bj < 0 || sim[i][bj] < bankMinSimilarity {
 				continue
 			}
-			bi, best := -1, -1.0
+			best := 0.0
 			for k := range cards {
-				if sim[k][bj] > best {
-					bi, best = k, sim[k][bj]
-				}
+				best = max(best, sim[k][bj])
 			}
-			if bi == i {
+			if sim[i][bj] >= bankShareRatio*best {
 				out[i] = append(out[i], bank[bj].Questions...)
 			}
 		}
+		for j, bc := range bank {
+			if !used[j] {
+				rest = append(rest, bc.Questions...)
+			}
+		}
 	}
-	for i := range out {
-		out[i] = recurring(a, out[i])
-	}
-	return out
+	return out, rest
 }
 
 // bankMinQuestions is how many of a service's questions must use a word

@@ -101,7 +101,7 @@ func miniSet(t *testing.T) *schede.Set {
 func TestBankMatchesTheSameServiceOnly(t *testing.T) {
 	a := New(Options{})
 	cards := miniSet(t).Published()
-	got := a.bank.match(a.analyzer, cards)
+	got, _ := a.bank.match(a.analyzer, cards)
 	for i, c := range cards {
 		switch c.ID {
 		case "tari":
@@ -168,7 +168,7 @@ func TestBankLeavesOutTheComuneItself(t *testing.T) {
 		bc.vec = nameVector(a.analyzer, bc.Title, bc.Description, bc.Synonyms)
 		bank.cards = append(bank.cards, bc)
 	}
-	got := bank.match(a.analyzer, cards)
+	got, _ := bank.match(a.analyzer, cards)
 	all := ""
 	for _, qs := range got {
 		all += strings.Join(qs, " ") + " "

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/schede"
@@ -18,6 +20,7 @@ import (
 // each threshold, how many right top cards would be answered and how many
 // wrong ones, in all and on the worst comune: the honest view of how the
 // model does on a comune it has not seen. Then it fits on all.
+// DUMP=FILE also writes every question's left-out confidence.
 func TestCalibrate(t *testing.T) {
 	if os.Getenv("CALIBRATE") == "" {
 		t.Skip("set CALIBRATE=1 to refit the confidence model")
@@ -27,6 +30,7 @@ func TestCalibrate(t *testing.T) {
 	var from []int
 	var names []string
 	var totals []int
+	var dumpQ []string
 	// collect asks every question of a comune and keeps the features of
 	// the answer, labelled by whether the top card is a right one.
 	collect := func(name string, a *Assistant, qs []Question) {
@@ -50,6 +54,7 @@ func TestCalibrate(t *testing.T) {
 				x[i] = math.Round(x[i]*1e6) / 1e6
 			}
 			xs, ys, from = append(xs, x), append(ys, y), append(from, c)
+			dumpQ = append(dumpQ, q.Text+"\t"+strings.Join(q.Expected, "|")+"\t"+ans.Ranked[0].CardID)
 		}
 	}
 	a, qs := demoAssistant(t)
@@ -93,7 +98,22 @@ func TestCalibrate(t *testing.T) {
 			}
 		}
 	}
-	for _, th := range []float64{0.8, 0.85, 0.88, 0.9, 0.92, 0.95} {
+	// DUMP=FILE writes each question with its left-out confidence and
+	// features, to study what the model gets wrong.
+	if f := os.Getenv("DUMP"); f != "" {
+		var b strings.Builder
+		for i := range xs {
+			fmt.Fprintf(&b, "%s\t%.0f\t%.4f\t%s", names[from[i]], ys[i], held[i], dumpQ[i])
+			for _, v := range xs[i] {
+				fmt.Fprintf(&b, "\t%g", v)
+			}
+			b.WriteString("\n")
+		}
+		if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, th := range []float64{0.8, 0.85, 0.88, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95} {
 		right, wrong, pos := 0, 0, 0
 		worst, worstName := 0.0, ""
 		for c, name := range names {

@@ -34,11 +34,13 @@ const (
 	fNameView
 	fBankView
 	fNameMargin
+	fNearShare
+	fNearBest
 	nFeatures
 )
 
 // features describes a question against its top card (ranked[0]).
-func (ix *index) features(terms []qterm, ranked []Ranked) [nFeatures]float64 {
+func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeatures]float64 {
 	var f [nFeatures]float64
 	if len(ranked) == 0 {
 		return f
@@ -99,6 +101,8 @@ func (ix *index) features(terms []qterm, ranked []Ranked) [nFeatures]float64 {
 	f[fViews] = viewsWon(shares)
 	f[fNameView], f[fBankView] = shares[0][0], shares[2][0]
 	f[fNameMargin] = shares[0][0] - maxOf(shares[0][1:])
+	top0 := ix.byID[ranked[0].CardID]
+	f[fNearShare], f[fNearBest] = ix.near.share(near, top0), near.best[top0]
 	return f
 }
 

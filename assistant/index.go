@@ -98,6 +98,7 @@ type index struct {
 	phraseStart map[string][]phraseRef
 	known       [][][]string
 	elsewhere   [][]string
+	near        *neighbours
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -137,7 +138,12 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	}
 	batch := idx.NewBatch()
 	published := set.Published()
-	asked := bank.match(a, published)
+	matched, rest := bank.match(a, published)
+	ix.near = newNeighbours(a, matched, rest)
+	asked := make([][]string, len(matched))
+	for i, qs := range matched {
+		asked[i] = recurring(a, qs)
+	}
 	for n, c := range published {
 		ci := &cardInfo{card: c, terms: map[string]float64{}, title: map[string]bool{}}
 		for v := range ci.views {

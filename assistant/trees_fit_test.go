@@ -8,8 +8,8 @@ import (
 // The boosting that fits confidence.json (calibrate_test.go): second-order
 // gradient boosting of the logistic loss with trees of depth two.
 const (
-	boostRounds  = 150
-	boostRate    = 0.1
+	boostRounds  = 300
+	boostRate    = 0.05
 	boostDepth   = 2
 	boostMinLeaf = 15
 	boostLambda  = 1.0
