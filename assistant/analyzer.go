@@ -79,12 +79,14 @@ const maxCachedStems = 200_000
 // stemApart are words whose Snowball stem is that of an unrelated word a
 // comune's schede use: "votiva" (the cemetery's lamp) stems like "vota"
 // (the elections), "pasta" like "pasto" (school meals), "compagnia" (the
-// phone company) like "compagno" (a partner). They keep a stem of their
+// phone company) like "compagno" (a partner), "ristorante" (a business)
+// like "ristorazione" (the school's catering). They keep a stem of their
 // own.
 var stemApart = map[string]string{
 	"votiva": "votiv", "votive": "votiv", "votivo": "votiv", "votivi": "votiv",
 	"pasta": "pasta", "paste": "pasta",
 	"compagnia": "compagnia", "compagnie": "compagnia",
+	"ristorante": "ristorant", "ristoranti": "ristorant", "ristoratore": "ristorant", "ristoratori": "ristorant",
 }
 
 func (a *Analyzer) stem(w string) string {

@@ -11,7 +11,7 @@ const (
 	boostRounds  = 300
 	boostRate    = 0.05
 	boostDepth   = 2
-	boostMinLeaf = 15
+	boostMinLeaf = 40
 	boostLambda  = 1.0
 )
 
