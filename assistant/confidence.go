@@ -15,7 +15,9 @@ import (
 // the question says, which of its words only the top card holds in its
 // name, and in how many views of a card (its name, its sections, the
 // questions of the bank) the top card leads the next four: cards that
-// agree from several sides are right more often. None is tied to any card.
+// agree from several sides are right more often; and how much of the
+// vote of the nearest bank questions (neighbours.go) goes to it, and how
+// alike its nearest one is. None is tied to any card.
 
 const (
 	fCoverage = iota
