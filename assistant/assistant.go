@@ -21,7 +21,7 @@ import (
 // needs the lowest confidence at which no comune left out of the model's
 // fit gets more than 2% of its questions answered wrong (calibrate_test.go).
 const (
-	answerThreshold  = 0.93
+	answerThreshold  = 0.91
 	clarifyThreshold = 0.70
 	suggestThreshold = 0.75
 	// ambiguousCoverage is the coverage below which two close cards are

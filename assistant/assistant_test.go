@@ -101,7 +101,11 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // families), Rocca Saracena (an inland Sicilian town: emigrants, houses
 // for one euro, water by turns), Pianezza Alta (a Piedmont ski village:
 // wood and pasture rights, snow, tourist tax) and Castel Sereno (an
-// Emilian university city: students, bikes, online services).
+// Emilian university city: students, bikes, online services),
+// Borgonuovo Brianteo (a Lombard commuter town), Castelfiore d'Abruzzo
+// (sheep, transhumance, an earthquake), Casalbianco (a Salento town:
+// xylella, masserie, the taranta) and Punta Olivella (a Ligurian
+// village on terraces: landslides, moorings, trails).
 // Each was measured once, with the engine as it stood, before it joined
 // the fit of the confidence model and the question bank (README,
 // Quality); each is answered here with the bank of the others. The floors
@@ -113,27 +117,31 @@ func TestOtherComuni(t *testing.T) {
 		right, clarified, ho float64
 		wrong, top1          float64
 	}{
-		{name: "montebello", right: 0.74, clarified: 0.94, wrong: 0.02, ho: 0.99, top1: 0.99},
-		{name: "sanvito", right: 0.70, clarified: 0.83, wrong: 0.02, ho: 0.97, top1: 0.92},
-		{name: "castelrosso", right: 0.60, clarified: 0.82, wrong: 0.02, ho: 0.95, top1: 0.89},
-		{name: "pietrafonda", right: 0.59, clarified: 0.75, wrong: 0.02, ho: 0.94, top1: 0.88},
-		{name: "valdorso", right: 0.49, clarified: 0.68, wrong: 0.02, ho: 0.90, top1: 0.83},
-		{name: "roccalba", right: 0.54, clarified: 0.79, wrong: 0.02, ho: 0.96, top1: 0.91},
-		{name: "fontebruna", right: 0.54, clarified: 0.79, wrong: 0.02, ho: 0.96, top1: 0.94},
-		{name: "torrebianca", right: 0.44, clarified: 0.66, wrong: 0.02, ho: 0.98, top1: 0.93},
-		{name: "vallenera", right: 0.49, clarified: 0.76, wrong: 0.02, ho: 0.94, top1: 0.89},
-		{name: "pratolungo", right: 0.61, clarified: 0.76, wrong: 0.02, ho: 0.96, top1: 0.86},
-		{name: "castelmare", right: 0.47, clarified: 0.73, wrong: 0.02, ho: 0.98, top1: 0.90},
-		{name: "altavilla", right: 0.45, clarified: 0.70, wrong: 0.02, ho: 0.96, top1: 0.87},
-		{name: "monteverde", right: 0.44, clarified: 0.71, wrong: 0.02, ho: 0.90, top1: 0.91},
-		{name: "sassoleone", right: 0.37, clarified: 0.67, wrong: 0.02, ho: 0.98, top1: 0.85},
-		{name: "lagorosso", right: 0.46, clarified: 0.74, wrong: 0.02, ho: 0.92, top1: 0.89},
-		{name: "terranova", right: 0.42, clarified: 0.69, wrong: 0.02, ho: 0.90, top1: 0.91},
-		{name: "borgolino", right: 0.38, clarified: 0.63, wrong: 0.02, ho: 0.98, top1: 0.86},
-		{name: "roccasaracena", right: 0.39, clarified: 0.58, wrong: 0.02, ho: 0.98, top1: 0.75},
-		{name: "pianezzalta", right: 0.34, clarified: 0.58, wrong: 0.02, ho: 0.98, top1: 0.81},
-		{name: "castelsereno", right: 0.41, clarified: 0.65, wrong: 0.02, ho: 0.98, top1: 0.78},
-		{name: "nuraxi", right: 0.40, clarified: 0.65, wrong: 0.02, ho: 0.99, top1: 0.81},
+		{name: "montebello", right: 0.78, clarified: 0.94, wrong: 0.02, ho: 0.99, top1: 0.99},
+		{name: "sanvito", right: 0.75, clarified: 0.85, wrong: 0.02, ho: 0.97, top1: 0.91},
+		{name: "castelrosso", right: 0.65, clarified: 0.84, wrong: 0.02, ho: 0.95, top1: 0.91},
+		{name: "pietrafonda", right: 0.63, clarified: 0.75, wrong: 0.02, ho: 0.94, top1: 0.88},
+		{name: "valdorso", right: 0.54, clarified: 0.70, wrong: 0.02, ho: 0.92, top1: 0.83},
+		{name: "roccalba", right: 0.58, clarified: 0.75, wrong: 0.02, ho: 0.96, top1: 0.91},
+		{name: "fontebruna", right: 0.55, clarified: 0.78, wrong: 0.02, ho: 0.94, top1: 0.93},
+		{name: "torrebianca", right: 0.52, clarified: 0.67, wrong: 0.02, ho: 0.99, top1: 0.91},
+		{name: "vallenera", right: 0.54, clarified: 0.74, wrong: 0.02, ho: 0.92, top1: 0.88},
+		{name: "pratolungo", right: 0.64, clarified: 0.76, wrong: 0.02, ho: 0.96, top1: 0.87},
+		{name: "castelmare", right: 0.54, clarified: 0.72, wrong: 0.02, ho: 0.96, top1: 0.89},
+		{name: "altavilla", right: 0.46, clarified: 0.66, wrong: 0.02, ho: 0.96, top1: 0.87},
+		{name: "monteverde", right: 0.48, clarified: 0.71, wrong: 0.02, ho: 0.90, top1: 0.92},
+		{name: "sassoleone", right: 0.41, clarified: 0.65, wrong: 0.02, ho: 0.98, top1: 0.85},
+		{name: "lagorosso", right: 0.54, clarified: 0.74, wrong: 0.02, ho: 0.92, top1: 0.90},
+		{name: "terranova", right: 0.44, clarified: 0.71, wrong: 0.02, ho: 0.92, top1: 0.92},
+		{name: "borgolino", right: 0.45, clarified: 0.65, wrong: 0.02, ho: 0.96, top1: 0.87},
+		{name: "roccasaracena", right: 0.39, clarified: 0.57, wrong: 0.02, ho: 0.98, top1: 0.76},
+		{name: "pianezzalta", right: 0.41, clarified: 0.61, wrong: 0.02, ho: 0.98, top1: 0.83},
+		{name: "castelsereno", right: 0.40, clarified: 0.64, wrong: 0.02, ho: 0.98, top1: 0.79},
+		{name: "borgonuovo", right: 0.44, clarified: 0.63, wrong: 0.02, ho: 0.99, top1: 0.81},
+		{name: "castelfiore", right: 0.41, clarified: 0.64, wrong: 0.02, ho: 0.98, top1: 0.81},
+		{name: "casalbianco", right: 0.43, clarified: 0.61, wrong: 0.02, ho: 0.96, top1: 0.80},
+		{name: "puntaolivella", right: 0.47, clarified: 0.63, wrong: 0.02, ho: 0.87, top1: 0.81},
+		{name: "nuraxi", right: 0.47, clarified: 0.64, wrong: 0.02, ho: 0.99, top1: 0.83},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -467,7 +475,7 @@ func TestEverydayWordsNeitherCountNorGetCorrected(t *testing.T) {
 
 func TestAskSuggestsOneLikelyCard(t *testing.T) {
 	a, _ := demoAssistant(t)
-	got, err := a.Ask(context.Background(), "il mio cane è morto, devo dirlo a qualcuno?", Context{})
+	got, err := a.Ask(context.Background(), "ho adottato un cagnolino, va segnato da qualche parte?", Context{})
 	if err != nil {
 		t.Fatal(err)
 	}

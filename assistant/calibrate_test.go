@@ -152,4 +152,4 @@ func TestCalibrate(t *testing.T) {
 }
 
 // otherComuni are the comuni of testdata.
-var otherComuni = []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera", "pratolungo", "castelmare", "altavilla", "nuraxi", "monteverde", "sassoleone", "lagorosso", "terranova", "borgolino", "roccasaracena", "pianezzalta", "castelsereno"}
+var otherComuni = []string{"montebello", "sanvito", "castelrosso", "pietrafonda", "valdorso", "roccalba", "fontebruna", "torrebianca", "vallenera", "pratolungo", "castelmare", "altavilla", "nuraxi", "monteverde", "sassoleone", "lagorosso", "terranova", "borgolino", "roccasaracena", "pianezzalta", "castelsereno", "borgonuovo", "castelfiore", "casalbianco", "puntaolivella"}
