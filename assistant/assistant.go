@@ -27,6 +27,10 @@ const (
 	// ambiguousCoverage is the coverage below which two close cards are
 	// not a choice to offer but a sign that neither answers.
 	ambiguousCoverage = 0.5
+	// ambiguousMinConfidence is the confidence below which two close
+	// cards are not offered either: "che tempo fa domani" ties the cards
+	// that say "tempo", and none is about the weather.
+	ambiguousMinConfidence = 0.2
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
@@ -264,7 +268,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= clarifyThreshold || ambiguous(ranked, content):
+	case conf >= clarifyThreshold || conf >= ambiguousMinConfidence && ambiguous(ranked, content):
 		opts := clarifyOptions(ranked)
 		if len(opts) == 0 || len(opts) == 1 && conf < suggestThreshold {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
