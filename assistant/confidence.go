@@ -47,7 +47,8 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	if len(ranked) == 0 {
 		return f
 	}
-	top := ix.cards[ix.byID[ranked[0].CardID]]
+	topAt := ix.byID[ranked[0].CardID]
+	top := ix.cards[topAt]
 	f[fCoverage] = ranked[0].Coverage
 	if len(ranked) > 1 {
 		f[fMargin] = 1 - ranked[1].Score/ranked[0].Score
@@ -103,8 +104,7 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	f[fViews] = viewsWon(shares)
 	f[fNameView], f[fBankView] = shares[0][0], shares[2][0]
 	f[fNameMargin] = shares[0][0] - maxOf(shares[0][1:])
-	top0 := ix.byID[ranked[0].CardID]
-	f[fNearShare], f[fNearBest] = ix.near.share(near, top0), near.best[top0]
+	f[fNearShare], f[fNearBest] = ix.near.share(near, topAt), near.best[topAt]
 	return f
 }
 

@@ -50,31 +50,36 @@ const nearK = 5
 // nearest questions: a tie-breaker, not a ranking of its own.
 const nearLift = 0.4
 
+// newNeighbours indexes the questions asked about each card (asked[i]
+// about card i) and those of services no card here resembles (rest).
 func newNeighbours(a *Analyzer, asked [][]string, rest []string) *neighbours {
 	nb := &neighbours{post: map[string][]int32{}, idf: map[string]float64{}}
 	nb.scratch.New = func() any { return new(nearScratch) }
 	var stems [][]string
-	for card, qs := range append(asked, rest) {
-		if card == len(asked) {
-			card = -1
-		}
-		for _, q := range qs {
-			var ss []string
-			for _, w := range a.Words(q) {
-				if w.Stem == "" || fillers[w.Surface] || a.generic[w.Stem] || slices.Contains(ss, w.Stem) {
-					continue
-				}
-				ss = append(ss, w.Stem)
-			}
-			if len(ss) == 0 {
+	add := func(card int, q string) {
+		var ss []string
+		for _, w := range a.Words(q) {
+			if w.Stem == "" || fillers[w.Surface] || a.generic[w.Stem] || slices.Contains(ss, w.Stem) {
 				continue
 			}
-			for _, s := range ss {
-				nb.post[s] = append(nb.post[s], int32(len(nb.card)))
-			}
-			nb.card = append(nb.card, card)
-			stems = append(stems, ss)
+			ss = append(ss, w.Stem)
 		}
+		if len(ss) == 0 {
+			return
+		}
+		for _, s := range ss {
+			nb.post[s] = append(nb.post[s], int32(len(nb.card)))
+		}
+		nb.card = append(nb.card, card)
+		stems = append(stems, ss)
+	}
+	for card, qs := range asked {
+		for _, q := range qs {
+			add(card, q)
+		}
+	}
+	for _, q := range rest {
+		add(-1, q)
 	}
 	n := float64(len(nb.card))
 	for s, p := range nb.post {
