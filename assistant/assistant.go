@@ -21,7 +21,7 @@ import (
 // needs the lowest confidence at which no comune left out of the model's
 // fit gets more than 2% of its questions answered wrong (calibrate_test.go).
 const (
-	answerThreshold  = 0.91
+	answerThreshold  = 0.92
 	clarifyThreshold = 0.70
 	suggestThreshold = 0.75
 	// ambiguousCoverage is the coverage below which two close cards are
@@ -131,7 +131,10 @@ type qterm struct {
 	cue    bool
 	// generic marks an everyday word the schede do not use.
 	generic bool
-	alts    []alt
+	// spoken marks a word of everyday speech left as it is, where it
+	// would once have been corrected.
+	spoken bool
+	alts   []alt
 }
 
 type alt struct {
@@ -368,6 +371,12 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		} else if u := ix.typos.unaltered(w.Stem); u != "" {
 			t.alts = append(t.alts, alt{stems: []string{u}, weight: familyWeight})
 			t.idf = ix.idf(u)
+		} else if ix.spoken[w.Stem] {
+			// Everyday speech, not a misspelling: "soldi" is not "saldo".
+			t.spoken = true
+			if ix.bankDF[w.Stem] > 0 {
+				t.alts = append(t.alts, alt{stems: []string{w.Stem}, weight: 1})
+			}
 		} else if fixes := ix.typos.correct(w.Stem); len(fixes) > 0 {
 			// A misspelt word means what its correction means.
 			t.idf = 0

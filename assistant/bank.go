@@ -48,17 +48,34 @@ const bankShareRatio = 0.8
 // questionBank holds the bank, analysed once.
 type questionBank struct {
 	cards []*bankCard
+	// stems holds, by source comune, the stems its citizens used.
+	stems map[string]map[string]bool
 }
+
+// spokenMinSources is in how many comuni citizens must have used a word
+// for it to be a word of everyday speech ("soldi", "moglie", "adesso"),
+// not a misspelling of a word of the schede ("saldo", "meglio",
+// "adesione"): misspellings recur, but in few comuni.
+const spokenMinSources = 5
 
 func loadBank(a *Analyzer, src []byte) (*questionBank, error) {
 	var cards []*bankCard
 	if err := json.Unmarshal(src, &cards); err != nil {
 		return nil, fmt.Errorf("question bank: %w", err)
 	}
+	b := &questionBank{cards: cards, stems: map[string]map[string]bool{}}
 	for _, c := range cards {
 		c.vec = nameVector(a, c.Title, c.Description, c.Synonyms)
+		if b.stems[c.Source] == nil {
+			b.stems[c.Source] = map[string]bool{}
+		}
+		for _, q := range c.Questions {
+			for _, s := range a.Stems(q) {
+				b.stems[c.Source][s] = true
+			}
+		}
 	}
-	return &questionBank{cards: cards}, nil
+	return b, nil
 }
 
 // nameVector counts the stems that name a service: the title's thrice.
@@ -211,6 +228,28 @@ func recurring(a *Analyzer, questions []string) []string {
 		}
 		if len(kept) > 0 {
 			out = append(out, strings.Join(kept, " "))
+		}
+	}
+	return out
+}
+
+// spoken returns the stems that citizens of at least spokenMinSources
+// comuni used, the comune of cards itself left out.
+func (b *questionBank) spoken(cards []*schede.Card) map[string]bool {
+	out := map[string]bool{}
+	if b == nil {
+		return out
+	}
+	own := b.ownSources(cards)
+	n := map[string]int{}
+	for src, stems := range b.stems {
+		if own[src] {
+			continue
+		}
+		for s := range stems {
+			if n[s]++; n[s] == spokenMinSources {
+				out[s] = true
+			}
 		}
 	}
 	return out

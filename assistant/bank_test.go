@@ -180,3 +180,37 @@ func TestBankLeavesOutTheComuneItself(t *testing.T) {
 		t.Errorf("another comune's questions were not used: %q", all)
 	}
 }
+
+func TestEverydaySpeechIsNotMisspelling(t *testing.T) {
+	// "soldi" and "moglie" are one letter from "saldo" and "meglio",
+	// words of the demo's schede; citizens of many comuni wrote them, so
+	// they are words, not typos. "residensa" is a typo all the same.
+	a, _ := demoAssistant(t)
+	ix := a.cur.Load()
+	tests := []struct {
+		word, notInto string
+		corrected     bool
+	}{
+		{"soldi", "sald", false},
+		{"moglie", "megl", false},
+		{"residensa", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			terms := a.terms(ix, a.analyzer.Words(tt.word))
+			if len(terms) != 1 {
+				t.Fatalf("got %d terms", len(terms))
+			}
+			var alts []string
+			for _, al := range terms[0].alts {
+				alts = append(alts, al.stems...)
+			}
+			if tt.notInto != "" && slices.Contains(alts, tt.notInto) {
+				t.Errorf("%s was corrected into %s: %v", tt.word, tt.notInto, alts)
+			}
+			if got := terms[0].spoken; got == tt.corrected {
+				t.Errorf("spoken %v, want %v (alternatives %v)", got, !tt.corrected, alts)
+			}
+		})
+	}
+}

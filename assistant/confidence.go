@@ -38,6 +38,7 @@ const (
 	fNameMargin
 	fNearShare
 	fNearBest
+	fSpoken
 	nFeatures
 )
 
@@ -105,6 +106,15 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	f[fNameView], f[fBankView] = shares[0][0], shares[2][0]
 	f[fNameMargin] = shares[0][0] - maxOf(shares[0][1:])
 	f[fNearShare], f[fNearBest] = ix.near.share(near, topAt), near.best[topAt]
+	var spoken float64
+	for _, t := range terms {
+		if t.spoken {
+			spoken += t.weight * t.idf
+		}
+	}
+	if total > 0 {
+		f[fSpoken] = spoken / total
+	}
 	return f
 }
 

@@ -99,6 +99,9 @@ type index struct {
 	known       [][][]string
 	elsewhere   [][]string
 	near        *neighbours
+	// spoken holds the words of everyday speech (bank.go), never taken
+	// for misspellings.
+	spoken map[string]bool
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -140,6 +143,7 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	published := set.Published()
 	matched, rest := bank.match(a, published)
 	ix.near = newNeighbours(a, matched, rest)
+	ix.spoken = bank.spoken(published)
 	asked := make([][]string, len(matched))
 	for i, qs := range matched {
 		asked[i] = recurring(a, qs)
