@@ -57,13 +57,16 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	} else {
 		f[fMargin] = 1
 	}
-	var total, strong, unknown, bestIDF float64
+	var total, strong, unknown, spoken, bestIDF float64
 	content := 0
 	for _, t := range terms {
 		w := t.weight * t.idf
 		total += w
 		if !t.cue {
 			content++
+		}
+		if t.spoken {
+			spoken += w
 		}
 		if len(t.alts) == 0 {
 			unknown += w
@@ -81,6 +84,7 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	if total > 0 {
 		f[fStrong] = strong / total
 		f[fUnknown] = unknown / total
+		f[fSpoken] = spoken / total
 	}
 	f[fLength] = float64(content) / float64(content+3)
 	f[fKey] = keyMatch(top, terms, ix.idf(""))
@@ -106,15 +110,6 @@ func (ix *index) features(terms []qterm, ranked []Ranked, near nearby) [nFeature
 	f[fNameView], f[fBankView] = shares[0][0], shares[2][0]
 	f[fNameMargin] = shares[0][0] - maxOf(shares[0][1:])
 	f[fNearShare], f[fNearBest] = ix.near.share(near, topAt), near.best[topAt]
-	var spoken float64
-	for _, t := range terms {
-		if t.spoken {
-			spoken += t.weight * t.idf
-		}
-	}
-	if total > 0 {
-		f[fSpoken] = spoken / total
-	}
 	return f
 }
 
