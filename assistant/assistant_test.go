@@ -111,6 +111,14 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // Quality); each is answered here with the bank of the others. The floors
 // record where the assistant stands, so a change that loses ground on a
 // comune it was not written for fails.
+//
+// Four more are kept out of the bank and the fit (they are not in
+// otherComuni): Serralonga Irpina (an Irpinian hill town: emigrants,
+// earthquake grants, chestnut woods), Rivadolce del Garda (a lake town:
+// tourist tax, moorings, short lets), Campodoro (a Veneto industrial
+// town: SUAP, foreign workers, bikes) and Scoglitti Marina (a Sicilian
+// coastal town: greenhouses, water by tanker, the fishing port). Their
+// figures here are held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
 		name                 string
@@ -141,6 +149,10 @@ func TestOtherComuni(t *testing.T) {
 		{name: "castelfiore", right: 0.37, clarified: 0.64, wrong: 0.02, ho: 0.98, top1: 0.80},
 		{name: "casalbianco", right: 0.44, clarified: 0.60, wrong: 0.02, ho: 0.98, top1: 0.83},
 		{name: "puntaolivella", right: 0.44, clarified: 0.61, wrong: 0.02, ho: 0.92, top1: 0.81},
+		{name: "serralonga", right: 0.44, clarified: 0.63, wrong: 0.02, ho: 0.99, top1: 0.83},
+		{name: "rivadolce", right: 0.48, clarified: 0.70, wrong: 0.02, ho: 0.98, top1: 0.82},
+		{name: "campodoro", right: 0.42, clarified: 0.63, wrong: 0.02, ho: 0.99, top1: 0.79},
+		{name: "scoglitti", right: 0.59, clarified: 0.72, wrong: 0.02, ho: 0.98, top1: 0.84},
 		{name: "nuraxi", right: 0.41, clarified: 0.64, wrong: 0.02, ho: 0.99, top1: 0.84},
 	}
 	for _, tt := range tests {
