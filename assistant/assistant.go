@@ -20,10 +20,15 @@ import (
 // Thresholds of the decision, on the confidence in [0,1]. An answer
 // needs the lowest confidence at which no comune left out of the model's
 // fit gets more than 2% of its questions answered wrong (calibrate_test.go).
+//
+// Below the answer threshold, the scope model decides: cards are offered
+// from scopeThreshold, the lowest at which no comune left out of the fit
+// hands off fewer than 90% of its out-of-scope questions; one card alone
+// needs suggestMargin more, as it is a guess, not a choice.
 const (
-	answerThreshold  = 0.92
-	clarifyThreshold = 0.70
-	suggestThreshold = 0.75
+	answerThreshold = 0.92
+	scopeThreshold  = 0.75
+	suggestMargin   = 0.05
 	// ambiguousCoverage is the coverage below which two close cards are
 	// not a choice to offer but a sign that neither answers.
 	ambiguousCoverage = 0.5
@@ -76,6 +81,7 @@ type Assistant struct {
 	now      func() time.Time
 	bank     *questionBank
 	model    *boostedTrees
+	scope    *boostedTrees
 	cur      atomic.Pointer[index]
 }
 
@@ -97,6 +103,9 @@ func New(opts Options) *Assistant {
 		panic("assistant: " + err.Error())
 	}
 	a.model = model
+	if a.scope, err = loadTrees(scopeJSON); err != nil {
+		panic("assistant: scope " + err.Error())
+	}
 	if !opts.NoBank {
 		bank, err := loadBank(a.analyzer, bankJSON)
 		if err != nil {
@@ -256,6 +265,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	top := ranked[0]
 	feats := ix.features(terms, ranked, near)
 	conf := a.model.probability(feats)
+	scope := a.scope.probability(feats)
 
 	// A follow-up that names an aspect, and no better card: stay on the
 	// card under discussion.
@@ -271,9 +281,9 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= clarifyThreshold || conf >= ambiguousMinConfidence && ambiguous(ranked, content):
+	case scope >= scopeThreshold || conf >= ambiguousMinConfidence && ambiguous(ranked, content):
 		opts := clarifyOptions(ranked)
-		if len(opts) == 0 || len(opts) == 1 && conf < suggestThreshold {
+		if len(opts) == 0 || len(opts) == 1 && scope < scopeThreshold+suggestMargin {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
 			break
 		}

@@ -31,13 +31,22 @@ func TestCalibrate(t *testing.T) {
 	var names []string
 	var totals []int
 	var dumpQ []string
+	// offered: the right card is among those a clarification would offer
+	// (the scope model's label); many: more than one would be offered.
+	var offered, many []float64
+	var oos []bool
+	var outs []int
 	// collect asks every question of a comune and keeps the features of
 	// the answer, labelled by whether the top card is a right one.
 	collect := func(name string, a *Assistant, qs []Question) {
 		c := len(names)
 		names = append(names, name)
 		totals = append(totals, len(qs))
+		outs = append(outs, 0)
 		for _, q := range qs {
+			if !q.InScope() {
+				outs[c]++
+			}
 			ans, err := a.Ask(context.Background(), q.Text, Context{})
 			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone {
 				continue
@@ -53,6 +62,15 @@ func TestCalibrate(t *testing.T) {
 			for i := range x {
 				x[i] = math.Round(x[i]*1e6) / 1e6
 			}
+			opts := clarifyOptions(ans.Ranked)
+			o, m := 0.0, 0.0
+			if slices.ContainsFunc(opts, func(r Ranked) bool { return slices.Contains(q.Expected, r.CardID) }) {
+				o = 1
+			}
+			if len(opts) > 1 {
+				m = 1
+			}
+			offered, many, oos = append(offered, o), append(many, m), append(oos, !q.InScope())
 			xs, ys, from = append(xs, x), append(ys, y), append(from, c)
 			dumpQ = append(dumpQ, q.Text+"\t"+strings.Join(q.Expected, "|")+"\t"+ans.Ranked[0].CardID)
 		}
@@ -89,12 +107,20 @@ func TestCalibrate(t *testing.T) {
 		}
 		return sx, sy
 	}
-	held := make([]float64, len(xs))
+	held, heldScope := make([]float64, len(xs)), make([]float64, len(xs))
 	for c := range names {
 		m := fitTrees(subset(func(o int) bool { return o != c }))
+		var sx [][nFeatures]float64
+		var sy []float64
+		for i := range xs {
+			if from[i] != c {
+				sx, sy = append(sx, xs[i]), append(sy, offered[i])
+			}
+		}
+		sm := fitTrees(sx, sy)
 		for i := range xs {
 			if from[i] == c {
-				held[i] = m.probability(xs[i])
+				held[i], heldScope[i] = m.probability(xs[i]), sm.probability(xs[i])
 			}
 		}
 	}
@@ -103,7 +129,7 @@ func TestCalibrate(t *testing.T) {
 	if f := os.Getenv("DUMP"); f != "" {
 		var b strings.Builder
 		for i := range xs {
-			fmt.Fprintf(&b, "%s\t%.0f\t%.4f\t%s", names[from[i]], ys[i], held[i], dumpQ[i])
+			fmt.Fprintf(&b, "%s\t%.0f\t%.4f\t%.0f\t%.4f\t%s", names[from[i]], ys[i], held[i], offered[i], heldScope[i], dumpQ[i])
 			for _, v := range xs[i] {
 				fmt.Fprintf(&b, "\t%g", v)
 			}
@@ -140,15 +166,52 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("left out, threshold %.2f: answered %d of %d right top cards, %d wrong; worst %s %.1f%% wrong", th, right, pos, wrong, worstName, 100*worst)
 	}
-	m := fitTrees(xs, ys)
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
+	// Below the answer threshold: at each scope threshold, how many
+	// questions would get their right card among those offered, and the
+	// comune left out that would hand off the smallest share of its
+	// out-of-scope questions (those answered or offered cards are lost).
+	for _, th := range []float64{0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
+		got, in := 0, 0
+		lost := make([]int, len(names))
+		for i := range xs {
+			if !oos[i] {
+				in++
+			}
+			offer := heldScope[i] >= th && (many[i] == 1 || heldScope[i] >= th+suggestMargin)
+			switch {
+			case held[i] >= answerThreshold:
+				if oos[i] {
+					lost[from[i]]++
+				} else if ys[i] == 1 {
+					got++
+				}
+			case offer && oos[i]:
+				lost[from[i]]++
+			case offer && offered[i] == 1:
+				got++
+			}
+		}
+		worst, worstName := 1.0, ""
+		for c, name := range names {
+			if r := float64(outs[c]-lost[c]) / float64(outs[c]); r < worst {
+				worst, worstName = r, name
+			}
+		}
+		t.Logf("left out, scope %.2f (answering from %.2f): right card answered or offered for %d of %d; worst %s hands off %.1f%% out of scope", th, answerThreshold, got, in, worstName, 100*worst)
 	}
-	if err := os.WriteFile("confidence.json", append(b, '\n'), 0o644); err != nil {
-		t.Fatal(err)
+	write := func(file string, ys []float64) {
+		m := fitTrees(xs, ys)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s: %d trees from %d questions of %d comuni", file, len(m.Trees), len(xs), len(names))
 	}
-	t.Logf("wrote confidence.json: %d trees from %d questions of %d comuni", len(m.Trees), len(xs), len(names))
+	write("confidence.json", ys)
+	write("scope.json", offered)
 }
 
 // otherComuni are the comuni of testdata.

@@ -19,6 +19,16 @@ import (
 //go:embed confidence.json
 var confidenceJSON []byte
 
+// The scope model: the same trees over the same features, fitted on
+// another question: is the right card among those a clarification would
+// offer? "Is the top card right?" is the wrong question for choosing
+// between offering cards and handing off: a question whose right card is
+// second is worth a choice, and a question about no service here is
+// not, however its top card scores.
+//
+//go:embed scope.json
+var scopeJSON []byte
+
 // treeNode is a split (Left > 0: go Left when the feature is at most
 // Threshold, else Right) or a leaf with Value. Node 0 is the root.
 type treeNode struct {

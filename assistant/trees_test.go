@@ -42,12 +42,17 @@ func TestTreesRejectMalformedModels(t *testing.T) {
 	}
 }
 
-func TestShippedConfidenceModelLoads(t *testing.T) {
-	m, err := loadTrees(confidenceJSON)
-	if err != nil {
-		t.Fatal(err)
+func TestShippedModelsLoad(t *testing.T) {
+	for name, src := range map[string][]byte{"confidence.json": confidenceJSON, "scope.json": scopeJSON} {
+		m, err := loadTrees(src)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(m.Trees) < 50 {
+			t.Errorf("%s has %d trees: not the fitted model", name, len(m.Trees))
+		}
 	}
-	if len(m.Trees) < 50 {
-		t.Errorf("confidence.json has %d trees: not the fitted model", len(m.Trees))
+	if string(confidenceJSON) == string(scopeJSON) {
+		t.Error("scope.json is a copy of confidence.json, not its own fit")
 	}
 }
