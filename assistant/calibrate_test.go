@@ -97,27 +97,20 @@ func TestCalibrate(t *testing.T) {
 		oqs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
 		collect(name, other, oqs)
 	}
-	subset := func(keep func(int) bool) ([][nFeatures]float64, []float64) {
+	// without returns the questions of all comuni but c, with labels.
+	without := func(c int, labels []float64) ([][nFeatures]float64, []float64) {
 		var sx [][nFeatures]float64
 		var sy []float64
 		for i := range xs {
-			if keep(from[i]) {
-				sx, sy = append(sx, xs[i]), append(sy, ys[i])
+			if from[i] != c {
+				sx, sy = append(sx, xs[i]), append(sy, labels[i])
 			}
 		}
 		return sx, sy
 	}
 	held, heldScope := make([]float64, len(xs)), make([]float64, len(xs))
 	for c := range names {
-		m := fitTrees(subset(func(o int) bool { return o != c }))
-		var sx [][nFeatures]float64
-		var sy []float64
-		for i := range xs {
-			if from[i] != c {
-				sx, sy = append(sx, xs[i]), append(sy, offered[i])
-			}
-		}
-		sm := fitTrees(sx, sy)
+		m, sm := fitTrees(without(c, ys)), fitTrees(without(c, offered))
 		for i := range xs {
 			if from[i] == c {
 				held[i], heldScope[i] = m.probability(xs[i]), sm.probability(xs[i])
