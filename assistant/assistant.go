@@ -27,14 +27,15 @@ import (
 // needs suggestMargin more, as it is a guess, not a choice.
 const (
 	answerThreshold = 0.92
-	scopeThreshold  = 0.75
+	scopeThreshold  = 0.60
 	suggestMargin   = 0.05
 	// ambiguousCoverage is the coverage below which two close cards are
 	// not a choice to offer but a sign that neither answers.
 	ambiguousCoverage = 0.5
-	// ambiguousMinConfidence is the confidence below which two close
-	// cards are not offered either: "che tempo fa domani" ties the cards
-	// that say "tempo", and none is about the weather.
+	// ambiguousMinConfidence is the confidence below which no card is
+	// offered, however close or likely: "che tempo fa domani" ties the
+	// cards that say "tempo", "qual è il senso della vita" those that say
+	// "vita", and none is about either.
 	ambiguousMinConfidence = 0.2
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
@@ -281,7 +282,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case scope >= scopeThreshold || conf >= ambiguousMinConfidence && ambiguous(ranked, content):
+	case conf >= ambiguousMinConfidence && (scope >= scopeThreshold || ambiguous(ranked, content)):
 		opts := clarifyOptions(ranked)
 		if len(opts) == 0 || len(opts) == 1 && scope < scopeThreshold+suggestMargin {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}

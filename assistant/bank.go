@@ -31,6 +31,10 @@ type bankCard struct {
 	Description string   `json:"description,omitempty"`
 	Synonyms    []string `json:"synonyms,omitempty"`
 	Questions   []string `json:"questions"`
+	// OutOfScope marks the questions a comune's citizens asked about no
+	// card of theirs (other authorities, chit-chat, gibberish): ID and
+	// Title are empty. Their nearest-question vote goes to no card.
+	OutOfScope bool `json:"out_of_scope,omitempty"`
 
 	vec map[string]float64
 }
@@ -66,6 +70,9 @@ func loadBank(a *Analyzer, src []byte) (*questionBank, error) {
 	b := &questionBank{cards: cards, stems: map[string]map[string]bool{}}
 	for _, c := range cards {
 		c.vec = nameVector(a, c.Title, c.Description, c.Synonyms)
+		if c.OutOfScope {
+			continue
+		}
 		if b.stems[c.Source] == nil {
 			b.stems[c.Source] = map[string]bool{}
 		}
@@ -96,14 +103,15 @@ func nameVector(a *Analyzer, title, description string, synonyms []string) map[s
 // match returns, for each card of cards, the bank's questions of the
 // same service: from each source comune, the bank card most like it
 // when no card here is much more like that bank card (bankShareRatio),
-// and the questions of the bank cards like no card here. A
+// and the questions of the bank cards like no card here (rest), and
+// those asked about no card at all (none). A
 // source that is the comune itself (half of its cards have the same id
 // and title as cards here: the comune is measuring its own questions)
 // is left out.
-func (b *questionBank) match(a *Analyzer, cards []*schede.Card) (out [][]string, rest []string) {
+func (b *questionBank) match(a *Analyzer, cards []*schede.Card) (out [][]string, rest, none []string) {
 	out = make([][]string, len(cards))
 	if b == nil || len(cards) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	own := b.ownSources(cards)
 	bySource := map[string][]*bankCard{}
@@ -187,12 +195,15 @@ func (b *questionBank) match(a *Analyzer, cards []*schede.Card) (out [][]string,
 			}
 		}
 		for j, bc := range bank {
-			if !used[j] {
+			switch {
+			case bc.OutOfScope:
+				none = append(none, bc.Questions...)
+			case !used[j]:
 				rest = append(rest, bc.Questions...)
 			}
 		}
 	}
-	return out, rest
+	return out, rest, none
 }
 
 // bankMinQuestions is how many of a service's questions must use a word
@@ -264,6 +275,9 @@ func (b *questionBank) ownSources(cards []*schede.Card) map[string]bool {
 	}
 	same, all := map[string]int{}, map[string]int{}
 	for _, bc := range b.cards {
+		if bc.OutOfScope {
+			continue
+		}
 		all[bc.Source]++
 		if here[bc.ID+"\x00"+bc.Title] {
 			same[bc.Source]++

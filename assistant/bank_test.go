@@ -46,7 +46,11 @@ func buildBankJSON(t *testing.T) []byte {
 			t.Fatalf("%s: %v", src, errs)
 		}
 		asked := map[string][]string{}
+		var none []string
 		for _, q := range qs {
+			if !q.InScope() {
+				none = append(none, q.Text)
+			}
 			for _, e := range q.Expected {
 				asked[e] = append(asked[e], q.Text)
 			}
@@ -60,6 +64,9 @@ func buildBankJSON(t *testing.T) []byte {
 			}
 			out = append(out, &bankCard{Source: src, ID: c.ID, Title: c.Title, Description: c.Description,
 				Synonyms: c.Synonyms, Questions: questions})
+		}
+		if len(none) > 0 {
+			out = append(out, &bankCard{Source: src, Questions: none, OutOfScope: true})
 		}
 	}
 	b, err := json.MarshalIndent(out, "", " ")
@@ -101,7 +108,7 @@ func miniSet(t *testing.T) *schede.Set {
 func TestBankMatchesTheSameServiceOnly(t *testing.T) {
 	a := New(Options{})
 	cards := miniSet(t).Published()
-	got, _ := a.bank.match(a.analyzer, cards)
+	got, _, _ := a.bank.match(a.analyzer, cards)
 	for i, c := range cards {
 		switch c.ID {
 		case "tari":
@@ -164,14 +171,19 @@ func TestBankLeavesOutTheComuneItself(t *testing.T) {
 		{Source: "self", ID: "tari", Title: tari.Title, Questions: []string{"zebra tari", "zebra rifiuti"}},
 		{Source: "self", ID: "giostre", Title: "Spettacolo viaggiante", Questions: []string{"giostre"}},
 		{Source: "other", ID: "tassa-rifiuti", Title: "Tassa sui rifiuti (TARI)", Questions: []string{"giraffa tari", "giraffa rifiuti"}},
+		{Source: "self", Questions: []string{"zebra passaporto"}, OutOfScope: true},
+		{Source: "other", Questions: []string{"giraffa passaporto"}, OutOfScope: true},
 	} {
 		bc.vec = nameVector(a.analyzer, bc.Title, bc.Description, bc.Synonyms)
 		bank.cards = append(bank.cards, bc)
 	}
-	got, _ := bank.match(a.analyzer, cards)
-	all := ""
+	got, _, none := bank.match(a.analyzer, cards)
+	all := strings.Join(none, " ") + " "
 	for _, qs := range got {
 		all += strings.Join(qs, " ") + " "
+	}
+	if !slices.Equal(none, []string{"giraffa passaporto"}) {
+		t.Errorf("questions asked of no card: got %q, want another comune's only", none)
 	}
 	if strings.Contains(all, "zebra") {
 		t.Errorf("the comune's own questions were used for it: %q", all)

@@ -99,6 +99,12 @@ type index struct {
 	known       [][][]string
 	elsewhere   [][]string
 	near        *neighbours
+	// mixed holds the same questions and also those asked about no card
+	// in their own comune (other authorities, chit-chat): for the scope
+	// model, which judges whether a question is about any service here.
+	// Ranking and the confidence keep to near: a question like one asked
+	// elsewhere about a passport is not less about the card it names.
+	mixed *neighbours
 	// spoken holds the words of everyday speech (bank.go), never taken
 	// for misspellings.
 	spoken map[string]bool
@@ -141,8 +147,9 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	}
 	batch := idx.NewBatch()
 	published := set.Published()
-	matched, rest := bank.match(a, published)
+	matched, rest, none := bank.match(a, published)
 	ix.near = newNeighbours(a, matched, rest)
+	ix.mixed = newNeighbours(a, matched, append(rest, none...))
 	ix.spoken = bank.spoken(published)
 	asked := make([][]string, len(matched))
 	for i, qs := range matched {

@@ -77,7 +77,7 @@ func TestBankCardServesBothHalvesOfASplitService(t *testing.T) {
 		bank.cards = append(bank.cards, bc)
 	}
 	cards := set.Published()
-	got, rest := bank.match(a.analyzer, cards)
+	got, rest, _ := bank.match(a.analyzer, cards)
 	for i, c := range cards {
 		want := 1
 		if len(got[i]) != want {

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,32 @@ func TestShippedModelsLoad(t *testing.T) {
 	}
 	if string(confidenceJSON) == string(scopeJSON) {
 		t.Error("scope.json is a copy of confidence.json, not its own fit")
+	}
+}
+
+func TestConfidenceModelIgnoresScopeOnlyFeatures(t *testing.T) {
+	m, err := loadTrees(confidenceJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tree := range m.Trees {
+		for _, n := range tree {
+			if n.Left != 0 && slices.Contains(scopeOnly[:], n.Feature) {
+				t.Fatalf("tree %d splits on feature %d, which only the scope model may weigh", i, n.Feature)
+			}
+		}
+	}
+	s, err := loadTrees(scopeJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := false
+	for _, tree := range s.Trees {
+		for _, n := range tree {
+			uses = uses || (n.Left != 0 && slices.Contains(scopeOnly[:], n.Feature))
+		}
+	}
+	if !uses {
+		t.Error("the scope model never weighs the questions asked about no card")
 	}
 }
