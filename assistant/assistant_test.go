@@ -117,8 +117,12 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // earthquake grants, chestnut woods), Rivadolce del Garda (a lake town:
 // tourist tax, moorings, short lets), Campodoro (a Veneto industrial
 // town: SUAP, foreign workers, bikes) and Scoglitti Marina (a Sicilian
-// coastal town: greenhouses, water by tanker, the fishing port). Their
-// figures here are held-out figures, for as long as they stay out.
+// coastal town: greenhouses, water by tanker, the fishing port), and,
+// written later, Borgo Tresana (a Tuscan hill town: wine, the palio,
+// wild boars, foreign owners), Valfredda (an Alpine village: avalanches,
+// malghe, the comune's power plant) and Porto Vescovo (an Adriatic port
+// city: the fish market, students, the ZTL). Their figures here are
+// held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
 		name                 string
@@ -154,6 +158,9 @@ func TestOtherComuni(t *testing.T) {
 		{name: "campodoro", right: 0.44, clarified: 0.83, wrong: 0.02, ho: 0.98, top1: 0.79},
 		{name: "scoglitti", right: 0.59, clarified: 0.89, wrong: 0.02, ho: 0.92, top1: 0.84},
 		{name: "nuraxi", right: 0.40, clarified: 0.81, wrong: 0.02, ho: 0.96, top1: 0.84},
+		{name: "tresana", right: 0.47, clarified: 0.86, wrong: 0.02, ho: 0.87, top1: 0.87},
+		{name: "valfredda", right: 0.44, clarified: 0.80, wrong: 0.02, ho: 0.96, top1: 0.86},
+		{name: "portovescovo", right: 0.51, clarified: 0.83, wrong: 0.02, ho: 0.90, top1: 0.80},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
