@@ -120,8 +120,9 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // coastal town: greenhouses, water by tanker, the fishing port), and,
 // written later, Borgo Tresana (a Tuscan hill town: wine, the palio,
 // wild boars, foreign owners), Valfredda (an Alpine village: avalanches,
-// malghe, the comune's power plant) and Porto Vescovo (an Adriatic port
-// city: the fish market, students, the ZTL). Their figures here are
+// malghe, the comune's power plant), Montecalvo Ionico (a Calabrian
+// coastal town: Arbëreshë, emigrants, wildfires, refugees) and Porto
+// Vescovo (an Adriatic port city: the fish market, students, the ZTL). Their figures here are
 // held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
@@ -160,6 +161,7 @@ func TestOtherComuni(t *testing.T) {
 		{name: "nuraxi", right: 0.40, clarified: 0.81, wrong: 0.02, ho: 0.96, top1: 0.84},
 		{name: "tresana", right: 0.47, clarified: 0.86, wrong: 0.02, ho: 0.87, top1: 0.87},
 		{name: "valfredda", right: 0.44, clarified: 0.80, wrong: 0.02, ho: 0.96, top1: 0.86},
+		{name: "montecalvo", right: 0.46, clarified: 0.83, wrong: 0.02, ho: 0.98, top1: 0.85},
 		{name: "portovescovo", right: 0.51, clarified: 0.83, wrong: 0.02, ho: 0.90, top1: 0.80},
 	}
 	for _, tt := range tests {
