@@ -192,11 +192,8 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("left out, scope %.2f (answering from %.2f): right card answered or offered for %d of %d; worst %s hands off %.1f%% out of scope", th, answerThreshold, got, in, worstName, 100*worst)
 	}
-	write := func(file string, ys []float64) {
+	write := func(file string, xs [][nFeatures]float64, ys []float64) {
 		m := fitTrees(xs, ys)
-		if file == "confidence.json" {
-			m = fitTrees(blind(xs, ys))
-		}
 		b, err := json.Marshal(m)
 		if err != nil {
 			t.Fatal(err)
@@ -206,8 +203,9 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("wrote %s: %d trees from %d questions of %d comuni", file, len(m.Trees), len(xs), len(names))
 	}
-	write("confidence.json", ys)
-	write("scope.json", offered)
+	cx, cy := blind(xs, ys)
+	write("confidence.json", cx, cy)
+	write("scope.json", xs, offered)
 }
 
 // blind hides from the confidence model the features of scopeOnly.
