@@ -32,11 +32,11 @@ const (
 	// ambiguousCoverage is the coverage below which two close cards are
 	// not a choice to offer but a sign that neither answers.
 	ambiguousCoverage = 0.5
-	// ambiguousMinConfidence is the confidence below which no card is
+	// offerMinConfidence is the confidence below which no card is
 	// offered, however close or likely: "che tempo fa domani" ties the
 	// cards that say "tempo", "qual è il senso della vita" those that say
 	// "vita", and none is about either.
-	ambiguousMinConfidence = 0.2
+	offerMinConfidence = 0.2
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.
 	maxQuestionBytes = 4096
@@ -282,7 +282,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= ambiguousMinConfidence && (scope >= scopeThreshold || ambiguous(ranked, content)):
+	case conf >= offerMinConfidence && (scope >= scopeThreshold || ambiguous(ranked, content)):
 		opts := clarifyOptions(ranked)
 		if len(opts) == 0 || len(opts) == 1 && scope < scopeThreshold+suggestMargin {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}

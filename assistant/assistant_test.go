@@ -122,8 +122,8 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // wild boars, foreign owners), Valfredda (an Alpine village: avalanches,
 // malghe, the comune's power plant), Montecalvo Ionico (a Calabrian
 // coastal town: Arbëreshë, emigrants, wildfires, refugees) and Porto
-// Vescovo (an Adriatic port city: the fish market, students, the ZTL). Their figures here are
-// held-out figures, for as long as they stay out.
+// Vescovo (an Adriatic port city: the fish market, students, the ZTL).
+// Their figures here are held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
 		name                 string

@@ -110,7 +110,8 @@ func TestCalibrate(t *testing.T) {
 	}
 	held, heldScope := make([]float64, len(xs)), make([]float64, len(xs))
 	for c := range names {
-		m, sm := fitTrees(blind(without(c, ys))), fitTrees(without(c, offered))
+		cx, cy := without(c, ys)
+		m, sm := fitTrees(blind(cx), cy), fitTrees(without(c, offered))
 		for i := range xs {
 			if from[i] == c {
 				held[i], heldScope[i] = m.probability(xs[i]), sm.probability(xs[i])
@@ -170,7 +171,7 @@ func TestCalibrate(t *testing.T) {
 			if !oos[i] {
 				in++
 			}
-			offer := held[i] >= ambiguousMinConfidence && heldScope[i] >= th && (many[i] == 1 || heldScope[i] >= th+suggestMargin)
+			offer := held[i] >= offerMinConfidence && heldScope[i] >= th && (many[i] == 1 || heldScope[i] >= th+suggestMargin)
 			switch {
 			case held[i] >= answerThreshold:
 				if oos[i] {
@@ -203,20 +204,19 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("wrote %s: %d trees from %d questions of %d comuni", file, len(m.Trees), len(xs), len(names))
 	}
-	cx, cy := blind(xs, ys)
-	write("confidence.json", cx, cy)
+	write("confidence.json", blind(xs), ys)
 	write("scope.json", xs, offered)
 }
 
 // blind hides from the confidence model the features of scopeOnly.
-func blind(xs [][nFeatures]float64, ys []float64) ([][nFeatures]float64, []float64) {
+func blind(xs [][nFeatures]float64) [][nFeatures]float64 {
 	out := slices.Clone(xs)
 	for i := range out {
 		for _, f := range scopeOnly {
 			out[i][f] = 0
 		}
 	}
-	return out, ys
+	return out
 }
 
 // otherComuni are the comuni of testdata.
