@@ -14,13 +14,16 @@ import (
 	"github.com/sportello/sportello/schede"
 )
 
-// TestCalibrate refits the confidence model and writes confidence.json:
+// TestCalibrate refits the confidence, scope and in-scope models and
+// writes confidence.json, scope.json and inscope.json:
 // CALIBRATE=1 go test ./assistant -run TestCalibrate -v
 // It first fits once per comune leaving that comune out and reports, at
 // each threshold, how many right top cards would be answered and how many
-// wrong ones, in all and on the worst comune: the honest view of how the
-// model does on a comune it has not seen. Then it fits on all.
-// DUMP=FILE also writes every question's left-out confidence.
+// wrong ones, in all and on the worst comune, and how many right cards
+// would be offered and how many out-of-scope questions handed off: the
+// honest view of how the models do on a comune they have not seen. Then
+// it fits on all. DUMP=FILE also writes every question's left-out
+// probabilities.
 func TestCalibrate(t *testing.T) {
 	if os.Getenv("CALIBRATE") == "" {
 		t.Skip("set CALIBRATE=1 to refit the confidence model")
@@ -108,13 +111,19 @@ func TestCalibrate(t *testing.T) {
 		}
 		return sx, sy
 	}
-	held, heldScope := make([]float64, len(xs)), make([]float64, len(xs))
+	inScope := make([]float64, len(xs))
+	for i := range xs {
+		if !oos[i] {
+			inScope[i] = 1
+		}
+	}
+	held, heldScope, heldIn := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
 	for c := range names {
 		cx, cy := without(c, ys)
-		m, sm := fitTrees(blind(cx), cy), fitTrees(without(c, offered))
+		m, sm, im := fitTrees(blind(cx), cy), fitTrees(without(c, offered)), fitTrees(without(c, inScope))
 		for i := range xs {
 			if from[i] == c {
-				held[i], heldScope[i] = m.probability(xs[i]), sm.probability(xs[i])
+				held[i], heldScope[i], heldIn[i] = m.probability(xs[i]), sm.probability(xs[i]), im.probability(xs[i])
 			}
 		}
 	}
@@ -127,6 +136,8 @@ func TestCalibrate(t *testing.T) {
 			for _, v := range xs[i] {
 				fmt.Fprintf(&b, "\t%g", v)
 			}
+			fmt.Fprintf(&b, "\t%.0f\t%.4f", many[i], heldIn[i])
+			fmt.Fprintf(&b, "\t%.0f", many[i])
 			b.WriteString("\n")
 		}
 		if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
@@ -160,18 +171,18 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("left out, threshold %.2f: answered %d of %d right top cards, %d wrong; worst %s %.1f%% wrong", th, right, pos, wrong, worstName, 100*worst)
 	}
-	// Below the answer threshold: at each scope threshold, how many
-	// questions would get their right card among those offered, and the
-	// comune left out that would hand off the smallest share of its
-	// out-of-scope questions (those answered or offered cards are lost).
-	for _, th := range []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
-		got, in := 0, 0
+	// Below the answer threshold: how many questions would get their
+	// right card among those offered, and the comune left out that would
+	// hand off the smallest share of its out-of-scope questions (those
+	// answered or offered cards are lost), first at each scope threshold,
+	// then at each in-scope threshold with the scope threshold shipped.
+	offers := func(th, inTh float64) (got, in int, worst float64, worstName string) {
 		lost := make([]int, len(names))
 		for i := range xs {
 			if !oos[i] {
 				in++
 			}
-			offer := held[i] >= offerMinConfidence && heldScope[i] >= th && (many[i] == 1 || heldScope[i] >= th+suggestMargin)
+			offer := held[i] >= offerMinConfidence && heldScope[i] >= th && heldIn[i] >= inTh && (many[i] == 1 || heldScope[i] >= th+suggestMargin)
 			switch {
 			case held[i] >= answerThreshold:
 				if oos[i] {
@@ -185,13 +196,21 @@ func TestCalibrate(t *testing.T) {
 				got++
 			}
 		}
-		worst, worstName := 1.0, ""
+		worst = 1.0
 		for c, name := range names {
 			if r := float64(outs[c]-lost[c]) / float64(outs[c]); r < worst {
 				worst, worstName = r, name
 			}
 		}
+		return got, in, worst, worstName
+	}
+	for _, th := range []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
+		got, in, worst, worstName := offers(th, 0)
 		t.Logf("left out, scope %.2f (answering from %.2f): right card answered or offered for %d of %d; worst %s hands off %.1f%% out of scope", th, answerThreshold, got, in, worstName, 100*worst)
+	}
+	for _, th := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
+		got, in, worst, worstName := offers(scopeThreshold, th)
+		t.Logf("left out, in scope %.2f (scope %.2f): right card answered or offered for %d of %d; worst %s hands off %.1f%% out of scope", th, scopeThreshold, got, in, worstName, 100*worst)
 	}
 	write := func(file string, xs [][nFeatures]float64, ys []float64) {
 		m := fitTrees(xs, ys)
@@ -206,6 +225,7 @@ func TestCalibrate(t *testing.T) {
 	}
 	write("confidence.json", blind(xs), ys)
 	write("scope.json", xs, offered)
+	write("inscope.json", xs, inScope)
 }
 
 // blind hides from the confidence model the features of scopeOnly.

@@ -29,6 +29,18 @@ var confidenceJSON []byte
 //go:embed scope.json
 var scopeJSON []byte
 
+// The in-scope model: the same trees over the same features, fitted on
+// a plainer question still: is this question about a service of the
+// comune at all? The scope model mixes two kinds of "no": a question
+// whose right card would not be offered and one about no card here;
+// only the second costs a hand-off that the citizen needed, so offering
+// cards asks both models. Left out of the fit, it kept the same share of
+// out-of-scope questions handed off with more right cards offered than
+// a higher scope threshold alone.
+//
+//go:embed inscope.json
+var inScopeJSON []byte
+
 // treeNode is a split (Left > 0: go Left when the feature is at most
 // Threshold, else Right) or a leaf with Value. Node 0 is the root.
 type treeNode struct {

@@ -44,7 +44,7 @@ func TestTreesRejectMalformedModels(t *testing.T) {
 }
 
 func TestShippedModelsLoad(t *testing.T) {
-	for name, src := range map[string][]byte{"confidence.json": confidenceJSON, "scope.json": scopeJSON} {
+	for name, src := range map[string][]byte{"confidence.json": confidenceJSON, "scope.json": scopeJSON, "inscope.json": inScopeJSON} {
 		m, err := loadTrees(src)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -53,8 +53,8 @@ func TestShippedModelsLoad(t *testing.T) {
 			t.Errorf("%s has %d trees: not the fitted model", name, len(m.Trees))
 		}
 	}
-	if string(confidenceJSON) == string(scopeJSON) {
-		t.Error("scope.json is a copy of confidence.json, not its own fit")
+	if string(confidenceJSON) == string(scopeJSON) || string(scopeJSON) == string(inScopeJSON) {
+		t.Error("scope.json or inscope.json is a copy of another model, not its own fit")
 	}
 }
 
