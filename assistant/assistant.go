@@ -276,9 +276,11 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	feats := ix.features(terms, ranked, near)
 	conf := a.model.probability(feats)
 	scope := a.scope.probability(feats)
-	if a.inScope.probability(feats) < inScopeThreshold {
-		// About no service of this comune, most likely: no card is
-		// worth offering, unless two tie (below).
+	// A question most likely about no service of this comune is offered
+	// no card, not even two that tie: "che tempo fa domani" ties the
+	// cards that say "tempo".
+	inScope := a.inScope.probability(feats) >= inScopeThreshold
+	if !inScope {
 		scope = 0
 	}
 
@@ -296,7 +298,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= offerMinConfidence && (scope >= scopeThreshold || ambiguous(ranked, content)):
+	case conf >= offerMinConfidence && (scope >= scopeThreshold || inScope && ambiguous(ranked, content)):
 		opts := clarifyOptions(ranked)
 		if len(opts) == 0 || len(opts) == 1 && scope < scopeThreshold+suggestMargin {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}
