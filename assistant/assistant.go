@@ -280,9 +280,6 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	// no card, not even two that tie: "che tempo fa domani" ties the
 	// cards that say "tempo".
 	inScope := a.inScope.probability(feats) >= inScopeThreshold
-	if !inScope {
-		scope = 0
-	}
 
 	// A follow-up that names an aspect, and no better card: stay on the
 	// card under discussion.
@@ -298,7 +295,7 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	switch {
 	case conf >= answerThreshold && !ambiguous(ranked, content):
 		ans = a.answer(ix, ix.byID[top.CardID], aspect, terms, conf, false)
-	case conf >= offerMinConfidence && (scope >= scopeThreshold || inScope && ambiguous(ranked, content)):
+	case conf >= offerMinConfidence && inScope && (scope >= scopeThreshold || ambiguous(ranked, content)):
 		opts := clarifyOptions(ranked)
 		if len(opts) == 0 || len(opts) == 1 && scope < scopeThreshold+suggestMargin {
 			ans = Answer{Decision: DecisionHandoff, Reason: ReasonLowConfidence, Confidence: conf, Text: handoffText}

@@ -137,7 +137,6 @@ func TestCalibrate(t *testing.T) {
 				fmt.Fprintf(&b, "\t%g", v)
 			}
 			fmt.Fprintf(&b, "\t%.0f\t%.4f", many[i], heldIn[i])
-			fmt.Fprintf(&b, "\t%.0f", many[i])
 			b.WriteString("\n")
 		}
 		if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
