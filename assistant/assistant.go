@@ -38,9 +38,8 @@ const (
 	// not a choice to offer but a sign that neither answers.
 	ambiguousCoverage = 0.5
 	// offerMinConfidence is the confidence below which no card is
-	// offered, however close or likely: "che tempo fa domani" ties the
-	// cards that say "tempo", "qual è il senso della vita" those that say
-	// "vita", and none is about either.
+	// offered, however close or likely: "qual è il senso della vita"
+	// ties the cards that say "vita", and none is about it.
 	offerMinConfidence = 0.2
 	// maxQuestionBytes bounds the text analysed: the web layer limits
 	// messages, but Ask must stay fast on anything.

@@ -149,7 +149,8 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	published := set.Published()
 	matched, rest, none := bank.match(a, published)
 	ix.near = newNeighbours(a, matched, rest)
-	ix.mixed = newNeighbours(a, matched, append(rest, none...))
+	// Concat, not append: rest must not share its array with mixed's.
+	ix.mixed = newNeighbours(a, matched, slices.Concat(rest, none))
 	ix.spoken = bank.spoken(published)
 	asked := make([][]string, len(matched))
 	for i, qs := range matched {
