@@ -103,16 +103,16 @@ func New(opts Options) *Assistant {
 		opts.Now = time.Now
 	}
 	a := &Assistant{analyzer: NewAnalyzer(opts.Stemmer), comune: opts.Comune, hours: opts.Hours, now: opts.Now}
-	model, err := loadTrees(confidenceJSON)
+	model, err := loadTrees(confidenceJSON, nFeatures)
 	if err != nil {
 		// The model is compiled in and checked by the tests.
 		panic("assistant: " + err.Error())
 	}
 	a.model = model
-	if a.scope, err = loadTrees(scopeJSON); err != nil {
+	if a.scope, err = loadTrees(scopeJSON, nFeatures); err != nil {
 		panic("assistant: scope " + err.Error())
 	}
-	if a.inScope, err = loadTrees(inScopeJSON); err != nil {
+	if a.inScope, err = loadTrees(inScopeJSON, nFeatures); err != nil {
 		panic("assistant: in-scope " + err.Error())
 	}
 	if !opts.NoBank {
@@ -273,12 +273,12 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 	}
 	top := ranked[0]
 	feats := ix.features(terms, ranked, near)
-	conf := a.model.probability(feats)
-	scope := a.scope.probability(feats)
+	conf := a.model.probability(feats[:])
+	scope := a.scope.probability(feats[:])
 	// A question most likely about no service of this comune is offered
 	// no card, not even two that tie: "che tempo fa domani" ties the
 	// cards that say "tempo".
-	inScope := a.inScope.probability(feats) >= inScopeThreshold
+	inScope := a.inScope.probability(feats[:]) >= inScopeThreshold
 
 	// A follow-up that names an aspect, and no better card: stay on the
 	// card under discussion.

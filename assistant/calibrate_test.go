@@ -28,7 +28,7 @@ func TestCalibrate(t *testing.T) {
 	if os.Getenv("CALIBRATE") == "" {
 		t.Skip("set CALIBRATE=1 to refit the confidence model")
 	}
-	var xs [][nFeatures]float64
+	var xs [][]float64
 	var ys []float64
 	var from []int
 	var names []string
@@ -58,13 +58,7 @@ func TestCalibrate(t *testing.T) {
 			if slices.Contains(q.Expected, ans.Ranked[0].CardID) {
 				y = 1
 			}
-			// Rounded: the sums behind a feature may differ in their last
-			// bits from run to run (map and segment order), and the trees
-			// split between neighbouring values.
-			x := ans.features
-			for i := range x {
-				x[i] = math.Round(x[i]*1e6) / 1e6
-			}
+			x := rounded(ans.features[:])
 			opts := clarifyOptions(ans.Ranked)
 			o, m := 0.0, 0.0
 			if slices.ContainsFunc(opts, func(r Ranked) bool { return slices.Contains(q.Expected, r.CardID) }) {
@@ -101,8 +95,8 @@ func TestCalibrate(t *testing.T) {
 		collect(name, other, oqs)
 	}
 	// without returns the questions of all comuni but c, with labels.
-	without := func(c int, labels []float64) ([][nFeatures]float64, []float64) {
-		var sx [][nFeatures]float64
+	without := func(c int, labels []float64) ([][]float64, []float64) {
+		var sx [][]float64
 		var sy []float64
 		for i := range xs {
 			if from[i] != c {
@@ -120,7 +114,9 @@ func TestCalibrate(t *testing.T) {
 	held, heldScope, heldIn := make([]float64, len(xs)), make([]float64, len(xs)), make([]float64, len(xs))
 	for c := range names {
 		cx, cy := without(c, ys)
-		m, sm, im := fitTrees(blind(cx), cy), fitTrees(without(c, offered)), fitTrees(without(c, inScope))
+		sx, sy := without(c, offered)
+		ix, iy := without(c, inScope)
+		m, sm, im := fitTrees(blind(cx), cy, boostDepth), fitTrees(sx, sy, boostDepth), fitTrees(ix, iy, boostDepth)
 		for i := range xs {
 			if from[i] == c {
 				held[i], heldScope[i], heldIn[i] = m.probability(xs[i]), sm.probability(xs[i]), im.probability(xs[i])
@@ -211,8 +207,8 @@ func TestCalibrate(t *testing.T) {
 		got, in, worst, worstName := offers(scopeThreshold, th)
 		t.Logf("left out, in scope %.2f (scope %.2f): right card answered or offered for %d of %d; worst %s hands off %.1f%% out of scope", th, scopeThreshold, got, in, worstName, 100*worst)
 	}
-	write := func(file string, xs [][nFeatures]float64, ys []float64) {
-		m := fitTrees(xs, ys)
+	write := func(file string, xs [][]float64, ys []float64) {
+		m := fitTrees(xs, ys, boostDepth)
 		b, err := json.Marshal(m)
 		if err != nil {
 			t.Fatal(err)
@@ -228,12 +224,24 @@ func TestCalibrate(t *testing.T) {
 }
 
 // blind hides from the confidence model the features of scopeOnly.
-func blind(xs [][nFeatures]float64) [][nFeatures]float64 {
-	out := slices.Clone(xs)
+func blind(xs [][]float64) [][]float64 {
+	out := make([][]float64, len(xs))
 	for i := range out {
+		out[i] = slices.Clone(xs[i])
 		for _, f := range scopeOnly {
 			out[i][f] = 0
 		}
+	}
+	return out
+}
+
+// rounded copies a feature vector rounded to six decimals: the sums
+// behind a feature may differ in their last bits from run to run (map and
+// segment order), and the trees split between neighbouring values.
+func rounded(f []float64) []float64 {
+	out := make([]float64, len(f))
+	for i, v := range f {
+		out[i] = math.Round(v*1e6) / 1e6
 	}
 	return out
 }

@@ -58,7 +58,8 @@ type boostedTrees struct {
 	Trees [][]treeNode `json:"trees"`
 }
 
-func loadTrees(src []byte) (*boostedTrees, error) {
+// loadTrees reads a model over feature vectors of the given width.
+func loadTrees(src []byte, width int) (*boostedTrees, error) {
 	var m boostedTrees
 	if err := json.Unmarshal(src, &m); err != nil {
 		return nil, fmt.Errorf("confidence model: %w", err)
@@ -71,7 +72,7 @@ func loadTrees(src []byte) (*boostedTrees, error) {
 			if n.Left == 0 {
 				continue
 			}
-			if n.Feature < 0 || n.Feature >= nFeatures || n.Left <= j || n.Right <= j || n.Left >= len(t) || n.Right >= len(t) {
+			if n.Feature < 0 || n.Feature >= width || n.Left <= j || n.Right <= j || n.Left >= len(t) || n.Right >= len(t) {
 				return nil, fmt.Errorf("confidence model: tree %d node %d is malformed", i, j)
 			}
 		}
@@ -80,7 +81,7 @@ func loadTrees(src []byte) (*boostedTrees, error) {
 }
 
 // probability is the model's confidence for a feature vector.
-func (m *boostedTrees) probability(f [nFeatures]float64) float64 {
+func (m *boostedTrees) probability(f []float64) float64 {
 	z := 0.0
 	for _, t := range m.Trees {
 		z += m.Rate * leafValue(t, f)
@@ -89,7 +90,7 @@ func (m *boostedTrees) probability(f [nFeatures]float64) float64 {
 }
 
 // leafValue walks one tree down to the leaf a feature vector falls in.
-func leafValue(t []treeNode, f [nFeatures]float64) float64 {
+func leafValue(t []treeNode, f []float64) float64 {
 	n := 0
 	for t[n].Left != 0 {
 		if f[t[n].Feature] <= t[n].Threshold {

@@ -9,7 +9,7 @@ import (
 
 func TestTreesLoadAndScore(t *testing.T) {
 	// One stump on the coverage: above 0.5, +2; else -2; rate 0.5.
-	m, err := loadTrees([]byte(`{"rate":0.5,"trees":[[{"f":0,"t":0.5,"l":1,"r":2},{"v":-2},{"v":2}]]}`))
+	m, err := loadTrees([]byte(`{"rate":0.5,"trees":[[{"f":0,"t":0.5,"l":1,"r":2},{"v":-2},{"v":2}]]}`), nFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestTreesLoadAndScore(t *testing.T) {
 		{"low coverage", lo, 1 / (1 + math.Exp(1))},
 		{"high coverage", hi, 1 / (1 + math.Exp(-1))},
 	} {
-		if got := m.probability(tt.f); math.Abs(got-tt.want) > 1e-12 {
+		if got := m.probability(tt.f[:]); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("%s: got %.4f, want %.4f", tt.name, got, tt.want)
 		}
 	}
@@ -37,7 +37,7 @@ func TestTreesRejectMalformedModels(t *testing.T) {
 		{"child pointing back", `{"rate":0.1,"trees":[[{"v":0},{"f":0,"t":1,"l":1,"r":0}]]}`, "malformed"},
 		{"unknown feature", `{"rate":0.1,"trees":[[{"f":99,"t":1,"l":1,"r":2},{"v":1},{"v":2}]]}`, "malformed"},
 	} {
-		if _, err := loadTrees([]byte(tt.src)); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := loadTrees([]byte(tt.src), nFeatures); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want an error with %q", tt.name, err, tt.want)
 		}
 	}
@@ -45,7 +45,7 @@ func TestTreesRejectMalformedModels(t *testing.T) {
 
 func TestShippedModelsLoad(t *testing.T) {
 	for name, src := range map[string][]byte{"confidence.json": confidenceJSON, "scope.json": scopeJSON, "inscope.json": inScopeJSON} {
-		m, err := loadTrees(src)
+		m, err := loadTrees(src, nFeatures)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -59,7 +59,7 @@ func TestShippedModelsLoad(t *testing.T) {
 }
 
 func TestConfidenceModelIgnoresScopeOnlyFeatures(t *testing.T) {
-	m, err := loadTrees(confidenceJSON)
+	m, err := loadTrees(confidenceJSON, nFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestConfidenceModelIgnoresScopeOnlyFeatures(t *testing.T) {
 			}
 		}
 	}
-	s, err := loadTrees(scopeJSON)
+	s, err := loadTrees(scopeJSON, nFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
