@@ -28,7 +28,10 @@ func TestLearningCurve(t *testing.T) {
 	if os.Getenv("LEARN") == "" {
 		t.Skip("set LEARN=1 to measure the learning curve")
 	}
-	type tally struct{ in, out, right, clar, wrong, handed int; top1 float64 }
+	type tally struct {
+		in, out, right, clar, wrong, handed int
+		top1                                float64
+	}
 	var sums [4]tally
 	for _, name := range heldOut {
 		dir := "testdata/" + name
