@@ -63,6 +63,7 @@ type Analyzer struct {
 	// the same for every comune.
 	generic   map[string]bool
 	lexicon   []synGroup
+	german    *german
 	elsewhere [][]string
 
 	// stems caches the stemmer: a comune's vocabulary is a few tens of
@@ -128,6 +129,7 @@ func NewAnalyzer(s Stemmer) *Analyzer {
 	for _, p := range otherAuthorities {
 		a.elsewhere = append(a.elsewhere, a.Stems(p))
 	}
+	a.german = newGerman(a)
 	return a
 }
 

@@ -366,7 +366,7 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 	var owners []int
 	places := placeNames(words)
 	for i, w := range words {
-		if w.Stem == "" || fillers[w.Surface] || places[i] {
+		if w.Stem == "" || fillers[w.Surface] || places[i] || ix.german && a.analyzer.german.function[w.Surface] {
 			continue
 		}
 		if ix.df[w.Stem] == 0 && !a.analyzer.generic[w.Stem] {
@@ -395,6 +395,8 @@ func (a *Assistant) terms(ix *index, words []Word) []qterm {
 		} else if a.analyzer.generic[w.Stem] {
 			// A real everyday word, not a misspelling.
 			t.generic = true
+		} else if ix.german && a.analyzer.german.words[w.Stem] {
+			// A German word: the lexicon below brings its Italian.
 		} else if u := ix.typos.unaltered(w.Stem); u != "" {
 			t.alts = append(t.alts, alt{stems: []string{u}, weight: familyWeight})
 			t.idf = ix.idf(u)

@@ -108,6 +108,8 @@ type index struct {
 	// spoken holds the words of everyday speech (bank.go), never taken
 	// for misspellings.
 	spoken map[string]bool
+	// german is set when the schede are also in German (german.go).
+	german bool
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -223,6 +225,9 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	}
 	ix.typos = newTypoIndex(ix.df)
 	ix.groups = append(slices.Clip(a.lexicon), compileGroups(a, set.Synonyms, 0.8)...)
+	if ix.german = a.german.bilingual(ix.cards); ix.german {
+		ix.groups = append(ix.groups, a.german.groups...)
+	}
 	ix.elsewhere = a.elsewhere
 	ix.indexPhrases()
 	return ix, nil
