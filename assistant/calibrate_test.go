@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/sportello/sportello/schede"
 )
 
 // TestCalibrate refits the confidence, scope and in-scope models and
@@ -79,20 +76,11 @@ func TestCalibrate(t *testing.T) {
 	// answered with the question bank of the others (bank.go leaves a
 	// comune's own questions out).
 	for _, name := range otherComuni {
-		dir := "testdata/" + name
-		set, _, err := schede.NewLoader(os.DirFS(dir + "/schede")).Load()
-		if err != nil {
-			t.Fatal(err)
-		}
+		set, oqs := testdataComune(t, name)
 		other := New(Options{})
 		if err := other.Load(set); err != nil {
 			t.Fatal(err)
 		}
-		src, err := os.ReadFile(dir + "/domande.tsv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		oqs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
 		collect(name, other, oqs)
 	}
 	// without returns the questions of all comuni but c, with labels.
@@ -247,21 +235,12 @@ func checkKeptOut(t *testing.T, model, scope, in *boostedTrees) {
 	ths := []float64{0.88, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95}
 	worst, worstName := make([]float64, len(ths)), make([]string, len(ths))
 	for _, name := range heldOut {
-		dir := "testdata/" + name
-		set, _, err := schede.NewLoader(os.DirFS(dir + "/schede")).Load()
-		if err != nil {
-			t.Fatal(err)
-		}
+		set, qs := testdataComune(t, name)
 		a := New(Options{})
 		if err := a.Load(set); err != nil {
 			t.Fatal(err)
 		}
 		a.model, a.scope, a.inScope = model, scope, in
-		src, err := os.ReadFile(dir + "/domande.tsv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		qs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
 		wrong := make([]int, len(ths))
 		for _, q := range qs {
 			ans, err := a.Ask(context.Background(), q.Text, Context{})

@@ -34,16 +34,7 @@ func TestLearningCurve(t *testing.T) {
 	}
 	var sums [4]tally
 	for _, name := range heldOut {
-		dir := "testdata/" + name
-		set, _, err := schede.NewLoader(os.DirFS(dir + "/schede")).Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := os.ReadFile(dir + "/domande.tsv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		qs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
+		set, qs := testdataComune(t, name)
 		var measured []Question
 		var earlier [3][]Question
 		for i, q := range qs {
@@ -113,4 +104,21 @@ func withQuestions(set *schede.Set, qs []Question) *schede.Set {
 		cards[i] = &cp
 	}
 	return schede.NewSet(cards, set.Synonyms)
+}
+
+// testdataComune loads the schede and the questions of a comune of
+// testdata.
+func testdataComune(t *testing.T, name string) (*schede.Set, []Question) {
+	t.Helper()
+	dir := "testdata/" + name
+	set, _, err := schede.NewLoader(os.DirFS(dir + "/schede")).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(dir + "/domande.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := ReadQuestions(bytes.NewReader(src), "domande.tsv")
+	return set, qs
 }
