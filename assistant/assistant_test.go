@@ -128,7 +128,12 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // Laziale (a Castelli Romani commuter town: condono, the grape festival),
 // Marina di Sorbello (a Campanian coast town: ferries, landslides, lemon
 // terraces) and Corte Padana (a Po valley farming town: floods,
-// mosquitoes, manure, Sikh workers).
+// mosquitoes, manure, Sikh workers), and last Roccanera Lucana (a
+// Basilicata village: the oil-royalty fuel bonus, wolves, water by
+// tanker), Prato all'Isarco (a bilingual South Tyrol village: a third of
+// its questions in German), Montefalcone Umbro (olive mills, the 2016
+// earthquake, pilgrims, truffles) and Sant'Elia a Mare (a Molise coast
+// town: beaches, dunes, the Croatian-speaking minority).
 // Their figures here are held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {

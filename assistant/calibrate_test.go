@@ -247,8 +247,9 @@ func checkKeptOut(t *testing.T, model, scope, in *boostedTrees) {
 			if err != nil || len(ans.Ranked) == 0 || ans.Intent != IntentNone || slices.Contains(q.Expected, ans.Ranked[0].CardID) {
 				continue
 			}
+			p := model.probability(ans.features[:])
 			for k, th := range ths {
-				if model.probability(ans.features[:]) >= th {
+				if p >= th {
 					wrong[k]++
 				}
 			}

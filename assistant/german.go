@@ -163,14 +163,14 @@ func newGerman(a *Analyzer) *german {
 			}
 		}
 	}
-	for _, grp := range germanEquivalents {
-		for _, p := range grp {
-			for _, st := range a.Stems(p) {
+	g.groups = compileGroups(a, germanEquivalents, equivalentWeight)
+	for _, grp := range g.groups {
+		for _, p := range grp.phrases {
+			for _, st := range p {
 				g.words[st] = true
 			}
 		}
 	}
-	g.groups = compileGroups(a, germanEquivalents, equivalentWeight)
 	return g
 }
 
