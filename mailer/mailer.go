@@ -58,7 +58,7 @@ type SMTP struct {
 func ParseURL(raw, from, fromName string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("SPORTELLO_SMTP %q non è un indirizzo come smtp://utente:password@server:587", redact(raw))
+		return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP) %q non è un indirizzo come smtp://utente:password@server:587", redact(raw))
 	}
 	s := &SMTP{Host: u.Hostname(), From: from, FromName: fromName}
 	switch u.Scheme {
@@ -67,11 +67,11 @@ func ParseURL(raw, from, fromName string) (*SMTP, error) {
 	case "smtps":
 		s.Port, s.Implicit = 465, true
 	default:
-		return nil, fmt.Errorf("SPORTELLO_SMTP: schema %q non supportato, usa smtp:// (STARTTLS) o smtps:// (TLS)", u.Scheme)
+		return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP): schema %q non supportato, usa smtp:// (STARTTLS) o smtps:// (TLS)", u.Scheme)
 	}
 	if p := u.Port(); p != "" {
 		if s.Port, err = strconv.Atoi(p); err != nil || s.Port < 1 || s.Port > 65535 {
-			return nil, fmt.Errorf("SPORTELLO_SMTP: porta %q non valida", p)
+			return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP): porta %q non valida", p)
 		}
 	}
 	if u.User != nil {
@@ -83,14 +83,14 @@ func ParseURL(raw, from, fromName string) (*SMTP, error) {
 	case "off":
 		ip := net.ParseIP(s.Host)
 		if s.Host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return nil, fmt.Errorf("SPORTELLO_SMTP: tls=off è ammesso solo verso un server sulla stessa macchina (localhost)")
+			return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP): tls=off è ammesso solo verso un server sulla stessa macchina (localhost)")
 		}
 		if s.Implicit {
-			return nil, fmt.Errorf("SPORTELLO_SMTP: tls=off non ha senso con smtps://")
+			return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP): tls=off non ha senso con smtps://")
 		}
 		s.NoTLS = true
 	default:
-		return nil, fmt.Errorf("SPORTELLO_SMTP: tls=%q non valido (on oppure off)", q)
+		return nil, fmt.Errorf("mail.smtp (SPORTELLO_SMTP): tls=%q non valido (on oppure off)", q)
 	}
 	if !strings.Contains(from, "@") {
 		return nil, fmt.Errorf("il mittente delle email (mail_from) %q non è un indirizzo valido", from)

@@ -199,7 +199,7 @@ func (f *fileCheck) frontMatter(c *Card, items yaml.MapSlice, lines []string, no
 				f.errorf(line, "stato %q non valido: usa pubblicata oppure bozza", s)
 			}
 		default:
-			if near := closest(key, knownKeys); near != "" {
+			if near := Closest(key, knownKeys); near != "" {
 				f.warnf(line, "chiave sconosciuta %q ignorata: forse intendevi %q?", key, near)
 			} else {
 				f.warnf(line, "chiave sconosciuta %q ignorata", key)

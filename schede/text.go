@@ -53,9 +53,10 @@ func slugify(s string) string {
 	return b.String()
 }
 
-// closest returns the candidate within edit distance 2 of s, if any: it
-// turns "titlo" into a hint about "titolo".
-func closest(s string, candidates []string) string {
+// Closest returns the candidate within edit distance 2 of s, if any: it
+// turns "titlo" into a hint about "titolo" (and "nmae" in a
+// configuration file into one about "name").
+func Closest(s string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {

@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -146,8 +150,10 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(b))
 		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && err.Error() != "EOF" {
-			return cfg, fmt.Errorf("configurazione %s non valida: %v", file, err)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			// The values that did decode are still checked, so that one
+			// start names every problem of the file.
+			return cfg, invalidConfig(file, append(configDecodeError(err, b), cfg.problems()...))
 		}
 	}
 	env := []struct {
@@ -191,6 +197,27 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 
 // Validate checks the values a person may have got wrong.
 func (c Config) Validate() error {
+	return invalidConfig("", c.problems())
+}
+
+// invalidConfig is nil without problems; else one error that lists them,
+// one a line when there are several.
+func invalidConfig(file string, problems []string) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	what := "configurazione non valida"
+	if file != "" {
+		what = "configurazione " + file + " non valida"
+	}
+	if len(problems) == 1 {
+		return fmt.Errorf("%s: %s", what, problems[0])
+	}
+	return fmt.Errorf("%s:\n  - %s", what, strings.Join(problems, "\n  - "))
+}
+
+// problems lists, in Italian, each value a person may have got wrong.
+func (c Config) problems() []string {
 	var errs []string
 	if c.Addr == "" {
 		errs = append(errs, "addr è vuoto")
@@ -217,8 +244,17 @@ func (c Config) Validate() error {
 	if o := c.Operators; o.MaxChats < 1 || o.QueueTimeoutSeconds < 1 || o.PresenceTimeoutSeconds < 1 {
 		errs = append(errs, "operators: max_chats, queue_timeout_seconds e presence_timeout_seconds devono essere numeri positivi")
 	}
-	if u := c.Comune.PublicURL; !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+	if u := c.Comune.PublicURL; !webURL(u) {
 		errs = append(errs, fmt.Sprintf("public_url %q non è un indirizzo come https://sportello.comune.example.it", u))
+	}
+	if u := c.Comune.PortalURL; u != "" && !webURL(u) {
+		errs = append(errs, fmt.Sprintf("portal_url %q non è un indirizzo come https://www.comune.example.it", u))
+	}
+	if u := c.Comune.Widget.PrivacyURL; u != "" && !webURL(u) {
+		errs = append(errs, fmt.Sprintf("widget.privacy_url %q non è un indirizzo come https://www.comune.example.it/privacy", u))
+	}
+	if col := c.Comune.Widget.Color; col != "" && !hexColor.MatchString(col) {
+		errs = append(errs, fmt.Sprintf("widget.color %q non è un colore come #0066CC", col))
 	}
 	if !strings.Contains(c.Mail.From, "@") || strings.ContainsAny(c.Mail.From, "\r\n <>") {
 		errs = append(errs, fmt.Sprintf("mail.from %q non è un indirizzo email", c.Mail.From))
@@ -237,10 +273,7 @@ func (c Config) Validate() error {
 	if _, err := c.Calendar(); err != nil {
 		errs = append(errs, sportello.ErrorMessage(err))
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("configurazione non valida: %s", strings.Join(errs, "; "))
-	}
-	return nil
+	return errs
 }
 
 // Calendar is the comune's office-hours calendar.
@@ -250,4 +283,13 @@ func (c Config) Calendar() (*handoff.Calendar, error) {
 		return handoff.DefaultCalendar(), nil
 	}
 	return h.Calendar()
+}
+
+// hexColor is a colour as the widget takes it: #RGB or #RRGGBB.
+var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// webURL reports whether u is an absolute http(s) address with a host.
+func webURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
 }

@@ -90,6 +90,9 @@ func TestConfigFileAndEnvironment(t *testing.T) {
 		{"bad sender", "mail:\n  from: urp\n", "mail.from"},
 		{"bad ticket prefix", "tickets:\n  prefix: urp-\n", "tickets.prefix"},
 		{"bad public URL", "comune:\n  public_url: sportello.example.it\n", "public_url"},
+		{"bad portal URL", "comune:\n  portal_url: ftp://www.example.it\n", "portal_url"},
+		{"script as the privacy page", "comune:\n  widget:\n    privacy_url: javascript:alert(1)\n", "widget.privacy_url"},
+		{"a colour by name", "comune:\n  widget:\n    color: rosso\n", "widget.color"},
 	}
 	for _, b := range bad {
 		os.WriteFile(file, []byte(b.yaml), 0o644)
@@ -232,5 +235,55 @@ func TestSIGTERMShutsDownCleanly(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("no exit after SIGTERM")
+	}
+}
+
+func TestConfigFileProblemsAreAllToldInItalian(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sportello.yaml")
+	src := `comune:
+  nmae: Comune di Prova
+  widget:
+    color: blu
+  hours:
+    settimana:
+      lun: "08:00-13:00"
+port: 80
+tickets:
+  due_days: due
+trust_proxy: forse
+operators:
+  maxchats: 3
+  queue_timeout_seconds: 0
+`
+	os.WriteFile(file, []byte(src), 0o644)
+	_, err := LoadConfig(file, func(string) string { return "" })
+	if err == nil {
+		t.Fatal("a file with eight problems was accepted")
+	}
+	got := err.Error()
+	for _, want := range []string{
+		"configurazione " + file + " non valida:\n",
+		`- riga 2: chiave sconosciuta "nmae" in comune: forse intendevi "name"?`,
+		`- riga 7: qui va un elenco, ad esempio ["08:00-13:00", "14:30-18:00"], non "08:00-13:00"`,
+		`- riga 8: chiave sconosciuta "port" al primo livello (chiavi ammesse: addr, data,`,
+		`- riga 10: qui va un numero intero, non "due"`,
+		`- riga 11: qui va true o false, non "forse"`,
+		`- riga 13: chiave sconosciuta "maxchats" in operators: forse intendevi "max_chats"?`,
+		"- operators: max_chats, queue_timeout_seconds e presence_timeout_seconds devono essere numeri positivi",
+		`- widget.color "blu" non è un colore come #0066CC`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the message lacks %q:\n%s", want, got)
+		}
+	}
+	for _, english := range []string{"not found", "unmarshal", "main.", "!!str"} {
+		if strings.Contains(got, english) {
+			t.Errorf("the message still says %q:\n%s", english, got)
+		}
+	}
+
+	os.WriteFile(file, []byte("addr: \":0\"\n  data: x\n"), 0o644)
+	if _, err := LoadConfig(file, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "YAML non valido") || !strings.Contains(err.Error(), "riga ") {
+		t.Errorf("a file that is not YAML: got %v, want the line and \"YAML non valido\"", err)
 	}
 }
