@@ -269,6 +269,9 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		if ctxCard >= 0 && aspect != AspectNone {
 			return a.answer(ix, ctxCard, aspect, terms, 0.6, true), nil
 		}
+		if ans, ok := a.officeAnswer(ix, folded, terms, nil); ok {
+			return ans, nil
+		}
 		return Answer{Decision: DecisionHandoff, Reason: ReasonNoMatch, Text: handoffText}, nil
 	}
 	top := ranked[0]
@@ -317,6 +320,12 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 			reason = ReasonNoMatch
 		}
 		ans = Answer{Decision: DecisionHandoff, Reason: reason, Confidence: conf, Text: handoffText}
+	}
+	if ans.Decision != DecisionAnswer {
+		// Not sure which service: the question may be about an office.
+		if oa, ok := a.officeAnswer(ix, folded, terms, ranked); ok {
+			ans = oa
+		}
 	}
 	ans.Ranked = ranked
 	ans.features = feats

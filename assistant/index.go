@@ -110,6 +110,13 @@ type index struct {
 	spoken map[string]bool
 	// german is set when the schede are also in German (german.go).
 	german bool
+	// offices group the cards by the office responsible (offices.go);
+	// officeFree holds the stems a question about an office may use
+	// besides the office's name.
+	offices    []office
+	officeFree map[string]bool
+	// directories are the cards that list the offices' contacts.
+	directories []int
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -224,6 +231,12 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	ix.typos = newTypoIndex(ix.df)
+	ix.offices = buildOffices(a, ix.cards)
+	ix.directories = buildDirectories(a, ix.cards)
+	ix.officeFree = map[string]bool{}
+	for _, st := range a.Stems(officeWords + " " + officeContactWords) {
+		ix.officeFree[st] = true
+	}
 	ix.groups = append(slices.Clip(a.lexicon), compileGroups(a, set.Synonyms, 0.8)...)
 	if ix.german = a.german.bilingual(ix.cards); ix.german {
 		ix.groups = append(ix.groups, a.german.groups...)
