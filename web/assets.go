@@ -93,6 +93,9 @@ func (s *Server) widgetJS(c echo.Context) error {
 	if as == nil {
 		return echo.ErrNotFound
 	}
+	if o := refererOrigin(c.Request().Referer()); o != "" && !s.allowedOrigin(o, c.Request().Host) {
+		s.noteRefused(o, "widget.js")
+	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("ETag", `"`+as.hash+`"`)

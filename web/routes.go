@@ -19,7 +19,7 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metricsHandler())
 
 	api := e.Group("/api/v1")
-	api.Use(middleware.BodyLimit("16K"))
+	api.Use(middleware.BodyLimit("16K"), s.watchOrigins)
 	if len(s.opts.PortalOrigins) > 0 {
 		api.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  s.opts.PortalOrigins,

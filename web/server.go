@@ -83,6 +83,7 @@ type Server struct {
 	ticketLimit *limiter
 	ticketTries *limiter
 	httpServer  *http.Server
+	refused     originWatch
 	// stopping is closed by Shutdown to end WebSockets, which the HTTP
 	// server's own shutdown does not wait for.
 	stopping chan struct{}

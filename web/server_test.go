@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,6 +311,61 @@ func TestHeadersAndCORS(t *testing.T) {
 			t.Errorf("missing header %s", h)
 		}
 	}
+}
+
+func TestSitesNotInPortalOriginsAreLoggedOnceAnHour(t *testing.T) {
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	ts := newTestServerWith(t, Options{PortalOrigins: []string{"https://www.comune.example.it"}}, func(d *Deps) {
+		d.Logger = slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))
+	})
+	get := func(path string, header ...string) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	get("/widget.js", "Referer", "https://www.comune.example.it/servizi")
+	get("/api/v1/widget-config", "Origin", "https://www.comune.example.it")
+	get("/widget.js", "Referer", ts.URL+"/")
+	get("/api/v1/widget-config", "Origin", ts.URL)
+	get("/widget.js")
+	mu.Lock()
+	quiet := logs.String()
+	mu.Unlock()
+	if strings.Contains(quiet, "portal_origins") {
+		t.Fatalf("an allowed site, Sportello's own page or no page at all was logged as refused:\n%s", quiet)
+	}
+	for range 3 {
+		get("/widget.js", "Referer", "https://www.altro-sito.example.it/pagina")
+		get("/api/v1/widget-config", "Origin", "https://www.altro-sito.example.it")
+	}
+	mu.Lock()
+	got := logs.String()
+	mu.Unlock()
+	if n := strings.Count(got, "not in portal_origins"); n != 1 {
+		t.Errorf("a refused site was logged %d times, want once:\n%s", n, got)
+	}
+	if !strings.Contains(got, `"origin":"https://www.altro-sito.example.it"`) {
+		t.Errorf("the log does not name the site:\n%s", got)
+	}
+}
+
+// lockedWriter lets the server log while the test reads.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func TestPortalPageAndAssets(t *testing.T) {

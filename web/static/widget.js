@@ -16,6 +16,7 @@
   var T = {
     sending: 'invio in corso\u2026',
     offline: 'Sei offline o il servizio non risponde: riprovo\u2026',
+    refused: 'Il servizio non \u00e8 ancora attivo su questo sito: il messaggio resta qui e riprovo\u2026',
     typing: 'L\u2019operatore sta scrivendo\u2026',
     thanks: 'Grazie per il riscontro.',
     fbFail: 'Non \u00e8 stato possibile inviare il riscontro: riprova.',
@@ -343,8 +344,9 @@
   }
 
   // ---------- HTTP ----------
-  function Fail(status, data, retry) {
+  function Fail(status, data, retry, refused) {
     this.status = status;
+    this.refused = !!refused;
     this.message = (data && typeof data.message === 'string' && data.message) || '';
     this.retry = retry;
     this.fields = (data && typeof data.fields === 'object' && data.fields) || null;
@@ -361,7 +363,18 @@
         if (!r.ok) throw new Fail(r.status, d, parseInt(r.headers.get('Retry-After'), 10));
         return d || {};
       });
-    }, function () { throw new Fail(0); });
+    }, function () {
+      return refusedHere().then(function (refused) { throw new Fail(0, null, NaN, refused); });
+    });
+  }
+  // A request the browser blocked because this site is not among the
+  // comune's portals looks like a network failure. One that needs no
+  // permission tells them apart: if it reaches the server, the server is
+  // up and it is this site that is refused.
+  function refusedHere() {
+    if (API === location.origin) return Promise.resolve(false);
+    return fetch(API + '/healthz', { mode: 'no-cors', cache: 'no-store', credentials: 'omit' })
+      .then(function () { return true; }, function () { return false; });
   }
   function convPath(c) { return '/api/v1/conversations/' + encodeURIComponent(c.id); }
   function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
@@ -468,7 +481,7 @@
           return sleep(wait * 1000).then(attempt);
         }
         if (!s || s >= 500) {
-          status(t, T.offline);
+          status(t, e.refused ? T.refused : T.offline);
           var d = delay;
           delay = Math.min(delay * 2, 30000);
           return sleep(d).then(attempt);
