@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,19 @@ func NewMetrics() *Metrics {
 	m.reg.MustRegister(m.requests, m.answers, m.escalations, m.reloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// WatchBackups publishes when the last copy of the data was made, for an
+// alert when copies stop.
+func (m *Metrics) WatchBackups(last func() time.Time) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "sportello_backup_last_success_timestamp_seconds",
+		Help: "When the last copy of the data was written (Unix time; 0: none yet)."},
+		func() float64 {
+			if t := last(); !t.IsZero() {
+				return float64(t.Unix())
+			}
+			return 0
+		}))
 }
 
 // IndexLoaded counts a rebuild of the index.

@@ -45,6 +45,20 @@ type Config struct {
 	Operators  OperatorsConfig `yaml:"operators"`
 	Mail       MailConfig      `yaml:"mail"`
 	Tickets    TicketsConfig   `yaml:"tickets"`
+	Backup     BackupConfig    `yaml:"backup"`
+}
+
+// BackupConfig is where and how often the server copies its data while
+// it runs (the bbolt file must not be copied by hand while it writes).
+type BackupConfig struct {
+	// Dir holds the copies (SPORTELLO_BACKUP_DIR); empty: DATA/backup.
+	// Better on another disk: a copy on the same one survives a mistake,
+	// not the disk.
+	Dir string `yaml:"dir"`
+	// EveryHours between copies (default 24); 0 makes none.
+	EveryHours int `yaml:"every_hours"`
+	// Keep is how many copies are kept, the newest (default 7).
+	Keep int `yaml:"keep"`
 }
 
 // MailConfig is how emails leave. With no SMTP they are written as .eml
@@ -132,6 +146,7 @@ func DefaultConfig() Config {
 		Operators: OperatorsConfig{MaxChats: 5, QueueTimeoutSeconds: 300, PresenceTimeoutSeconds: 45},
 		Mail:      MailConfig{From: "urp@comune.valdoria.example.it", RetrySeconds: 30, MaxAttempts: 8},
 		Tickets:   TicketsConfig{Prefix: "URP", DueDays: 2},
+		Backup:    BackupConfig{EveryHours: 24, Keep: 7},
 	}
 }
 
@@ -169,6 +184,7 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 		{"SPORTELLO_SMTP", &cfg.Mail.SMTP},
 		{"SPORTELLO_MAIL_FROM", &cfg.Mail.From},
 		{"SPORTELLO_METRICS_TOKEN", &cfg.MetricsToken},
+		{"SPORTELLO_BACKUP_DIR", &cfg.Backup.Dir},
 	}
 	for _, e := range env {
 		if v := getenv(e.name); v != "" {
@@ -264,6 +280,9 @@ func (c Config) problems() []string {
 	}
 	if p := c.Tickets.Prefix; p == "" || len(p) > 10 || strings.ContainsFunc(p, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
 		errs = append(errs, fmt.Sprintf("tickets.prefix %q: da 1 a 10 lettere maiuscole o cifre", p))
+	}
+	if c.Backup.EveryHours < 0 || c.Backup.Keep < 1 {
+		errs = append(errs, "backup: every_hours deve essere 0 (nessuna copia) o più, keep almeno 1")
 	}
 	if c.Mail.SMTP != "" {
 		if _, err := mailer.ParseURL(c.Mail.SMTP, c.Mail.From, ""); err != nil {

@@ -42,10 +42,12 @@ type Main struct {
 	// the data folder so that it can be edited too).
 	schedeDir string
 	server    *web.Server
-	listener  net.Listener
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	served    chan error
+	// backup copies the store on schedule; nil when none is configured.
+	backup   *handoff.Backups
+	listener net.Listener
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	served   chan error
 }
 
 // NewMain returns a Main with a logger writing JSON to w.
@@ -166,6 +168,15 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		events.Run(bg)
 	}()
+	if b := m.backups(); b != nil {
+		m.backup = b
+		m.metrics.WatchBackups(b.Last)
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			b.Run(bg, time.Minute)
+		}()
+	}
 	m.Logger.Info("sportello ready", "addr", m.listener.Addr().String(), "comune", m.Config.Comune.Name,
 		"schede", len(m.cards.Load().Published()), "startup_ms", time.Since(start).Milliseconds())
 	return nil
@@ -272,6 +283,20 @@ func (m *Main) loadSchede(ctx context.Context) error {
 		w.Run(ctx)
 	}()
 	return nil
+}
+
+// backups are the copies of the store made while the server runs; nil
+// when the configuration asks for none.
+func (m *Main) backups() *handoff.Backups {
+	bc := m.Config.Backup
+	if bc.EveryHours == 0 {
+		return nil
+	}
+	dir := bc.Dir
+	if dir == "" {
+		dir = filepath.Join(m.Config.Data, "backup")
+	}
+	return &handoff.Backups{Store: m.store, Dir: dir, Every: time.Duration(bc.EveryHours) * time.Hour, Keep: bc.Keep, Now: time.Now, Log: m.Logger}
 }
 
 // retention deletes old conversations now and then every hour.
