@@ -93,6 +93,8 @@ func TestConfigFileAndEnvironment(t *testing.T) {
 		{"bad portal URL", "comune:\n  portal_url: ftp://www.example.it\n", "portal_url"},
 		{"script as the privacy page", "comune:\n  widget:\n    privacy_url: javascript:alert(1)\n", "widget.privacy_url"},
 		{"a colour by name", "comune:\n  widget:\n    color: rosso\n", "widget.color"},
+		{"no copy kept", "backup:\n  keep: 0\n", "keep almeno 1"},
+		{"a mistyped backup key", "backup:\n  evry_hours: 12\n", `forse intendevi "every_hours"`},
 	}
 	for _, b := range bad {
 		os.WriteFile(file, []byte(b.yaml), 0o644)
