@@ -18,12 +18,17 @@ check: deps vet test
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
 # deps installs what the tests need and a fresh machine may lack: Go
-# modules, Debian's Chromium for the browser tests, axe-core from npm.
+# modules, Debian's Chromium for the browser tests and nginx for the test
+# of the reverse-proxy configuration (installed without starting it),
+# axe-core from npm.
 deps: $(AXE)
 	@$(GO) mod download
 	@command -v chromium >/dev/null || { echo "installing chromium"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null || \
 		{ echo "could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "installing nginx"; \
+		(apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) >/dev/null || \
+		{ echo "could not install nginx: run 'apt-get install nginx' as root"; exit 1; }; }
 
 $(AXE):
 	@mkdir -p .cache/axe
