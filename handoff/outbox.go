@@ -222,3 +222,39 @@ func (o *Outbox) Email(ctx context.Context, id uint64) (Email, error) {
 	})
 	return e, err
 }
+
+// DeleteSentBefore removes the emails sent before cutoff: their bodies
+// hold what citizens wrote and what they were told, kept no longer than
+// the chats (retention_days). Emails not yet sent stay whatever their
+// age. It returns how many it removed.
+func (o *Outbox) DeleteSentBefore(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := o.Store.db.Update(func(tx *bolt.Tx) error {
+		b, p := tx.Bucket(bucketOutbox), tx.Bucket(bucketPending)
+		if b == nil {
+			return nil
+		}
+		var doomed [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var e Email
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode email %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if !e.SentAt.IsZero() && e.SentAt.Before(cutoff) && (p == nil || p.Get(k) == nil) {
+				doomed = append(doomed, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range doomed {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

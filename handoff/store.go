@@ -381,31 +381,48 @@ func (s *Store) DeleteBefore(ctx context.Context, cutoff time.Time) (int, error)
 			doomed = append(doomed, append([]byte(nil), k...))
 		}
 		for _, k := range doomed {
-			id := k[8:]
 			if err := idx.Delete(k); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketLive).Delete(id); err != nil {
+			if err := deleteConversationData(tx, k[8:]); err != nil {
 				return err
-			}
-			if err := tx.Bucket(bucketConversations).Delete(id); err != nil {
-				return err
-			}
-			if tx.Bucket(bucketMessages).Bucket(id) != nil {
-				if err := tx.Bucket(bucketMessages).DeleteBucket(id); err != nil {
-					return err
-				}
-			}
-			ids := tx.Bucket(bucketClientIDs).Cursor()
-			prefix := append(append([]byte(nil), id...), 0)
-			for ck, _ := ids.Seek(prefix); ck != nil && bytes.HasPrefix(ck, prefix); ck, _ = ids.Seek(prefix) {
-				if err := ids.Delete(); err != nil {
-					return err
-				}
 			}
 			n++
 		}
 		return nil
 	})
 	return n, err
+}
+
+// deleteConversationTx removes a conversation, its messages and its
+// entries in every index.
+func deleteConversationTx(tx *bolt.Tx, c Conversation) error {
+	if err := tx.Bucket(bucketByUpdate).Delete(updateKey(c.UpdatedAt, c.ID)); err != nil {
+		return err
+	}
+	return deleteConversationData(tx, []byte(c.ID))
+}
+
+// deleteConversationData removes what a conversation id keys: the
+// record, its messages, its client ids, its place among the live ones.
+func deleteConversationData(tx *bolt.Tx, id []byte) error {
+	if err := tx.Bucket(bucketLive).Delete(id); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketConversations).Delete(id); err != nil {
+		return err
+	}
+	if tx.Bucket(bucketMessages).Bucket(id) != nil {
+		if err := tx.Bucket(bucketMessages).DeleteBucket(id); err != nil {
+			return err
+		}
+	}
+	ids := tx.Bucket(bucketClientIDs).Cursor()
+	prefix := append(append([]byte(nil), id...), 0)
+	for ck, _ := ids.Seek(prefix); ck != nil && bytes.HasPrefix(ck, prefix); ck, _ = ids.Seek(prefix) {
+		if err := ids.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -75,6 +75,9 @@ type Ticket struct {
 	Transcript []Message `json:"transcript,omitempty"`
 	// Emails are the Message-IDs of the emails it caused.
 	Emails []string `json:"emails,omitempty"`
+	// ErasedAt is when the citizen's data was erased at their request
+	// (privacy.go): the request stays as a record, without them.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
 }
 
 // Note is an operators' internal note on a ticket.

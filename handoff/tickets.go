@@ -332,6 +332,9 @@ func (t *Tickets) Reply(ctx context.Context, number, author, authorName, text st
 		if tk.State == TicketClosed {
 			return sportello.Errorf(sportello.ECONFLICT, "La richiesta è chiusa: riaprila prima di rispondere.")
 		}
+		if !tk.ErasedAt.IsZero() {
+			return sportello.Errorf(sportello.ECONFLICT, "I dati di chi ha fatto questa richiesta sono stati cancellati su sua richiesta: non c'è più un indirizzo a cui rispondere.")
+		}
 		first = tk.RepliedAt.IsZero()
 		tk.Reply, tk.RepliedBy, tk.RepliedAt, tk.State = text, authorName, now.UTC(), TicketAnswered
 		if tk.Assignee == "" {

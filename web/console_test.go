@@ -222,6 +222,9 @@ func TestRoleChecksOnEveryOperatorRoute(t *testing.T) {
 		{"GET", "/operatore/utenti", 303, 200, 403, 403},
 		{"POST", "/operatore/utenti", 401, 400, 403, 403},
 		{"POST", "/operatore/utenti/mario", 401, 400, 403, 403},
+		{"GET", "/operatore/privacy", 303, 200, 403, 403},
+		{"POST", "/operatore/privacy/esporta", 401, 400, 403, 403},
+		{"POST", "/operatore/privacy/cancella", 401, 400, 403, 403},
 	}
 	for _, r := range routes {
 		for who, want := range map[string]int{"": r.anon, "capo": r.admin, "mario": r.op, "rita": r.editor} {

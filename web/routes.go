@@ -77,4 +77,7 @@ func (s *Server) routes() {
 	ops.GET("/utenti", s.usersPage, admin)
 	ops.POST("/utenti", s.addUser, admin)
 	ops.POST("/utenti/:name", s.changeUser, admin)
+	ops.GET("/privacy", s.privacyPage, admin)
+	ops.POST("/privacy/esporta", s.privacyExport, admin)
+	ops.POST("/privacy/cancella", s.privacyErase, admin)
 }

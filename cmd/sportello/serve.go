@@ -308,6 +308,11 @@ func (m *Main) retention(ctx context.Context) {
 		} else if n > 0 {
 			m.Logger.Info("retention: conversations deleted", "count", n, "before", cutoff)
 		}
+		if n, err := handoff.NewOutbox(m.store, nil, m.Logger).DeleteSentBefore(ctx, cutoff); err != nil {
+			m.Logger.Error("retention of sent emails", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("retention: sent emails deleted", "count", n, "before", cutoff)
+		}
 		if n, err := handoff.NewUnanswered(m.store, m.Logger).DeleteBefore(ctx, cutoff); err != nil {
 			m.Logger.Error("retention of unanswered questions", "err", err)
 		} else if n > 0 {
