@@ -41,6 +41,9 @@ func startWith(t *testing.T, at time.Time, seed func(*handoff.Store), tweaks ...
 	if _, err := handoff.NewAccounts(store).AddUser(context.Background(), "rita", "Rita Bianchi", handoff.StaffRedattore, "password-di-prova"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := handoff.NewAccounts(store).AddUser(context.Background(), "capo", "Capo URP", handoff.StaffAdmin, "password-di-prova"); err != nil {
+		t.Fatal(err)
+	}
 	if seed != nil {
 		seed(store)
 	}

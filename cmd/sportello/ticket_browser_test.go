@@ -131,4 +131,31 @@ func TestWrittenRequestEndToEnd(t *testing.T) {
 			t.Errorf("reply email to %v: %q", msgs[1].To, body)
 		}
 	})
+
+	t.Run("the citizen asks for her data to be erased: an admin does it", func(t *testing.T) {
+		admin := browser(t)
+		err := chromedp.Run(admin, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/operatore/login"),
+			chromedp.WaitVisible(`#nome`, chromedp.ByID), chromedp.SendKeys(`#nome`, "capo", chromedp.ByID),
+			chromedp.SendKeys(`#password`, "password-di-prova", chromedp.ByID), chromedp.Submit(`#password`, chromedp.ByID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitJS(admin, t, "signed in", `location.pathname !== '/operatore/login'`)
+		err = chromedp.Run(admin, chromedp.Navigate(base+"/operatore/privacy"), chromedp.WaitVisible(`#cerca`, chromedp.ByID),
+			chromedp.SendKeys(`#cerca`, "Maria.Bianchi@example.it", chromedp.ByID), chromedp.Submit(`#cerca`, chromedp.ByID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitJS(admin, t, "her request found", fmt.Sprintf(`document.body.textContent.includes(%q) && /Conversazioni: 1/.test(document.body.textContent)`, number))
+		checkAxe(admin, t, "personal data page")
+		err = chromedp.Run(admin, chromedp.Click(`#conferma`, chromedp.ByID), chromedp.Click(`button.danger`, chromedp.ByQuery))
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitJS(admin, t, "erased", `/Dati cancellati/.test(document.body.textContent)`)
+		if err := chromedp.Run(admin, chromedp.Navigate(base+"/operatore/richieste/"+number)); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(admin, t, "the request kept without her", `/dati cancellati su sua richiesta/.test(document.body.textContent) && !/Bianchi|maria\.bianchi/.test(document.body.textContent)`)
+	})
 }
