@@ -115,8 +115,10 @@ type index struct {
 	// besides the office's name.
 	offices    []office
 	officeFree map[string]bool
-	// directories are the cards that list the offices' contacts.
+	// directories are the cards that list the offices' contacts; urp
+	// those of the URP.
 	directories []int
+	urp         []int
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -233,6 +235,7 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	ix.typos = newTypoIndex(ix.df)
 	ix.offices = buildOffices(a, ix.cards)
 	ix.directories = buildDirectories(a, ix.cards)
+	ix.urp = buildURP(ix.cards)
 	ix.officeFree = map[string]bool{}
 	for _, st := range a.Stems(officeWords + " " + officeContactWords) {
 		ix.officeFree[st] = true

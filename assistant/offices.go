@@ -60,6 +60,22 @@ func buildDirectories(a *Analyzer, cards []*cardInfo) []int {
 	return out
 }
 
+// urpCue finds the URP in a card's title: where a comune with no
+// directory of offices tells its own opening hours.
+var urpCue = regexp.MustCompile(`\b(urp|relazioni con il pubblico)\b`)
+
+// buildURP returns the cards whose title names the URP and that have a
+// Contatti section.
+func buildURP(cards []*cardInfo) []int {
+	var out []int
+	for i, ci := range cards {
+		if urpCue.MatchString(schede.Fold(ci.card.Title)) && hasContacts(ci) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // buildOffices groups the published cards by office.
 func buildOffices(a *Analyzer, cards []*cardInfo) []office {
 	generic := map[string]bool{}
@@ -125,7 +141,19 @@ func (a *Assistant) officeAnswer(ix *index, folded string, terms []qterm, ranked
 		}
 	}
 	if len(named) == 0 {
-		return Answer{}, false
+		// "a che ora apre il comune", "orari degli uffici": the comune
+		// as a whole, which its own directory of offices answers, or,
+		// without one, the card of the URP.
+		home := ix.directories
+		if len(home) == 0 {
+			home = ix.urp
+		}
+		if len(home) != 1 || !comuneCue.MatchString(folded) {
+			return Answer{}, false
+		}
+		ans := a.answer(ix, home[0], AspectContacts, terms, officeConfidence, false)
+		ans.Ranked = ranked
+		return ans, true
 	}
 	var matched []int
 	var said map[string]bool
@@ -235,3 +263,7 @@ func contactsText(ci *cardInfo) string {
 	}
 	return ""
 }
+
+// comuneCue names the comune's offices as a whole ("il comune", "gli
+// uffici"), on folded text: "comune" itself is no query term.
+var comuneCue = regexp.MustCompile(`\b(comune|municipio|uffici|ufficio)\b`)

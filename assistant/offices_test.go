@@ -39,6 +39,18 @@ func TestAskAnswersHowToReachAnOffice(t *testing.T) {
 		})
 	}
 
+	t.Run("the comune as a whole, without a directory: the URP", func(t *testing.T) {
+		for _, q := range []string{"il comune è aperto il sabato?", "pec del comune", "a che ora apre il comune il pomeriggio"} {
+			got, err := a.Ask(context.Background(), q, Context{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Decision != DecisionAnswer || got.Card == nil || got.Card.ID != "urp-orari-contatti" {
+				t.Errorf("%q: got %s %v %v, want the URP's card", q, got.Decision, got.Card, got.Options)
+			}
+		}
+	})
+
 	t.Run("two offices of one name are offered", func(t *testing.T) {
 		got, err := a.Ask(context.Background(), "dove si trova la polizia locale", Context{})
 		if err != nil {
@@ -90,6 +102,8 @@ func TestOfficeQuestionsUseTheDirectoryAndOnlyTheOfficeName(t *testing.T) {
 	}{
 		{"the directory names the office", "numero di telefono dell'ufficio tecnico", "urp"},
 		{"the directory does not name it", "orari anagrafe", "residenza"},
+		{"the comune as a whole", "il comune è aperto il sabato?", "urp"},
+		{"the comune's certified email", "pec del comune", "urp"},
 		{"a word besides the office's name", "ci sono concorsi aperti per lavorare in comune", ""},
 		{"no word of how to reach it", "ufficio anagrafe", ""},
 	}
