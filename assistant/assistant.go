@@ -325,6 +325,8 @@ func (a *Assistant) Ask(ctx context.Context, question string, cc Context) (Answe
 		// Not sure which service: the question may be about an office.
 		if oa, ok := a.officeAnswer(ix, folded, terms, ranked); ok {
 			ans = oa
+		} else if ua, ok := a.urpAnswer(ix, folded, terms, ranked); ok {
+			ans = ua
 		}
 	}
 	ans.Ranked = ranked

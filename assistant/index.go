@@ -115,6 +115,9 @@ type index struct {
 	// besides the office's name.
 	offices    []office
 	officeFree map[string]bool
+	// urpFree holds the stems a question about the URP's roles may use
+	// besides those (urp.go).
+	urpFree map[string]bool
 	// directories are the cards that list the offices' contacts; urp
 	// those of the URP.
 	directories []int
@@ -236,6 +239,10 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	ix.offices = buildOffices(a, ix.cards)
 	ix.directories = buildDirectories(a, ix.cards)
 	ix.urp = buildURP(ix.cards)
+	ix.urpFree = map[string]bool{}
+	for _, st := range a.Stems(urpWords) {
+		ix.urpFree[st] = true
+	}
 	ix.officeFree = map[string]bool{}
 	for _, st := range a.Stems(officeWords + " " + officeContactWords) {
 		ix.officeFree[st] = true

@@ -51,6 +51,16 @@ func TestAskAnswersHowToReachAnOffice(t *testing.T) {
 		}
 	})
 
+	t.Run("the mayor, where the URP's card never mentions him", func(t *testing.T) {
+		got, err := a.Ask(context.Background(), "voglio parlare col sindaco", Context{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Decision == DecisionAnswer {
+			t.Errorf("got an answer from %v, want none: no card says how to meet the mayor", got.Card)
+		}
+	})
+
 	t.Run("two offices of one name are offered", func(t *testing.T) {
 		got, err := a.Ask(context.Background(), "dove si trova la polizia locale", Context{})
 		if err != nil {
@@ -84,7 +94,7 @@ func TestOfficeQuestionsUseTheDirectoryAndOnlyTheOfficeName(t *testing.T) {
 		"strade.md":      card("manutenzione-strade", "Manutenzione delle strade", "Ufficio tecnico - Lavori pubblici", "Ufficio tecnico, via Roma 3, telefono 0123 456 100, lunedì 9-12."),
 		"sepolture.md":   card("sepolture", "Sepolture e loculi", "Ufficio servizi cimiteriali", "Ufficio cimiteri, piazza Verdi 1, telefono 0123 456 200."),
 		"residenza.md":   card("residenza", "Cambio di residenza", "Ufficio anagrafe", "Anagrafe, piazza Verdi 1, telefono 0123 456 300, dal lunedì al sabato 8:30-12:30."),
-		"contatti.md":    card("urp", "URP, orari e contatti degli uffici", "URP", "URP, piazza Verdi 1, telefono 0123 456 000.\n\nUfficio tecnico: telefono 0123 456 100.\n\nUfficio cimiteri: telefono 0123 456 200."),
+		"contatti.md":    card("urp", "URP, orari e contatti degli uffici", "URP", "URP, piazza Verdi 1, telefono 0123 456 000, PEC comune@pec.example.it.\n\nUfficio tecnico: telefono 0123 456 100.\n\nUfficio cimiteri: telefono 0123 456 200.\n\nIl sindaco riceve il martedì su appuntamento.\n\nReclami e suggerimenti si consegnano all'URP, che risponde entro 30 giorni."),
 		"nido.md":        card("nido", "Iscrizione al nido", "Servizi educativi", "Servizi educativi, telefono 0123 456 400."),
 		"_sinonimi.yaml": {Data: []byte("- [cimitero, cimiteri, camposanto]\n")},
 	}
@@ -106,6 +116,10 @@ func TestOfficeQuestionsUseTheDirectoryAndOnlyTheOfficeName(t *testing.T) {
 		{"the comune's certified email", "pec del comune", "urp"},
 		{"a word besides the office's name", "ci sono concorsi aperti per lavorare in comune", ""},
 		{"no word of how to reach it", "ufficio anagrafe", ""},
+		{"a complaint about the service", "voglio fare un reclamo per come mi hanno trattato allo sportello", "urp"},
+		{"the mayor", "come faccio a parlare col sindaco", "urp"},
+		{"the certified email", "mi date la pec del comune per mandare un documento", "urp"},
+		{"a complaint about a service", "reclamo per la tari sbagliata", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
