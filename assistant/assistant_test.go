@@ -133,7 +133,13 @@ func TestDemoQuestionSetMeetsTheBar(t *testing.T) {
 // tanker), Prato all'Isarco (a bilingual South Tyrol village: a third of
 // its questions in German), Montefalcone Umbro (olive mills, the 2016
 // earthquake, pilgrims, truffles) and Sant'Elia a Mare (a Molise coast
-// town: beaches, dunes, the Croatian-speaking minority).
+// town: beaches, dunes, the Croatian-speaking minority), and after them
+// Valbruna Ossolana (an Ossola mountain village: firewood, pastures,
+// snow, ski passes, a Walser desk), Capo Ferrino (a Calabrian coast town:
+// lidos, the small port, water shortages, emigrants), Borgo San Lauro (a
+// Treviso industrial town: foreign workers, SUAP, bike incentives) and
+// Acquaviva Termale (an Emilian spa town: tourist tax, the elderly,
+// cremation).
 // Their figures here are held-out figures, for as long as they stay out.
 func TestOtherComuni(t *testing.T) {
 	tests := []struct {
@@ -184,6 +190,10 @@ func TestOtherComuni(t *testing.T) {
 		{name: "prato", right: 0.23, clarified: 0.64, wrong: 0.02, ho: 0.96, top1: 0.82},
 		{name: "montefalcone", right: 0.46, clarified: 0.81, wrong: 0.02, ho: 0.88, top1: 0.86},
 		{name: "santelia", right: 0.46, clarified: 0.82, wrong: 0.02, ho: 0.94, top1: 0.78},
+		{name: "valbruna", right: 0.44, clarified: 0.78, wrong: 0.02, ho: 0.98, top1: 0.86},
+		{name: "capoferrino", right: 0.49, clarified: 0.86, wrong: 0.02, ho: 0.92, top1: 0.83},
+		{name: "borgolauro", right: 0.43, clarified: 0.81, wrong: 0.02, ho: 0.98, top1: 0.83},
+		{name: "acquaviva", right: 0.56, clarified: 0.92, wrong: 0.02, ho: 0.98, top1: 0.86},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

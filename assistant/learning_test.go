@@ -14,7 +14,7 @@ import (
 
 // heldOut are the comuni of testdata kept out of the question bank and
 // of the models' fit (bank_test.go, calibrate_test.go).
-var heldOut = []string{"serralonga", "rivadolce", "campodoro", "scoglitti", "tresana", "valfredda", "montecalvo", "portovescovo", "borgocarsico", "colleverde", "sorbello", "cortepadana", "roccanera", "prato", "montefalcone", "santelia"}
+var heldOut = []string{"serralonga", "rivadolce", "campodoro", "scoglitti", "tresana", "valfredda", "montecalvo", "portovescovo", "borgocarsico", "colleverde", "sorbello", "cortepadana", "roccanera", "prato", "montefalcone", "santelia", "valbruna", "capoferrino", "borgolauro", "acquaviva"}
 
 // TestLearningCurve measures what the redazione's "Aggiungi alle domande
 // della scheda" does for a comune the assistant was not written for:
