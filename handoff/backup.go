@@ -40,6 +40,9 @@ const (
 	backupLayout = "20060102T150405Z"
 )
 
+// backupRetry is how long a failed copy waits before the next try.
+const backupRetry = 15 * time.Minute
+
 // Backups keeps copies of the store in a folder: one every Every, the
 // newest Keep of them.
 type Backups struct {
@@ -72,10 +75,15 @@ func (b *Backups) Run(ctx context.Context, tick time.Duration) {
 		b.last = copyTime(names[len(names)-1])
 		b.mu.Unlock()
 	}
+	var retryAt time.Time
 	for {
-		if last := b.Last(); last.IsZero() || b.Now().Sub(last) >= b.Every {
+		now := b.Now()
+		if last := b.Last(); (last.IsZero() || now.Sub(last) >= b.Every) && !now.Before(retryAt) {
 			if _, err := b.Once(); err != nil {
-				b.Log.Error("backup failed", "dir", b.Dir, "err", err)
+				// A full disk or a folder without rights does not mend
+				// in a minute: one log line every quarter of an hour.
+				retryAt = now.Add(backupRetry)
+				b.Log.Error("backup failed", "dir", b.Dir, "err", err, "retry_at", retryAt)
 			}
 		}
 		select {

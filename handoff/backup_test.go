@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,4 +149,56 @@ func TestBackupsAreMadeOnScheduleAndTheOldestRemoved(t *testing.T) {
 			t.Error("Last is not set after a copy")
 		}
 	})
+}
+
+func TestABackupThatFailsIsRetriedAQuarterOfAnHourLater(t *testing.T) {
+	s, _ := openStore(t)
+	// A file where the folder should be: every copy fails.
+	blocked := filepath.Join(t.TempDir(), "backup")
+	if err := os.WriteFile(blocked, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var logs lockedBuffer
+	b := &Backups{Store: s, Dir: blocked, Every: 24 * time.Hour, Keep: 3, Now: clock, Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { b.Run(ctx, 2*time.Millisecond); close(done) }()
+	time.Sleep(100 * time.Millisecond)
+	if n := logs.count("backup failed"); n != 1 {
+		t.Errorf("%d failures logged in the first minutes, want 1", n)
+	}
+	mu.Lock()
+	now = now.Add(16 * time.Minute)
+	mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for logs.count("backup failed") < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n := logs.count("backup failed"); n != 2 {
+		t.Errorf("%d failures logged after a quarter of an hour, want 2", n)
+	}
+}
+
+// lockedBuffer is a log written by one goroutine and read by another.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	return len(p), nil
+}
+
+func (l *lockedBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(string(l.buf), s)
 }
