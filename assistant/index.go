@@ -118,10 +118,15 @@ type index struct {
 	// urpFree holds the stems a question about the URP's roles may use
 	// besides those (urp.go).
 	urpFree map[string]bool
-	// directories are the cards that list the offices' contacts; urp
-	// those of the URP.
+	// directories are the cards that list the offices' contacts.
 	directories []int
-	urp         []int
+	// home answers for the comune as a whole: its one directory of
+	// offices, else its one URP card; -1 when there is none (offices.go).
+	home int
+	// complaints is the comune's one card of complaints, or -1; urpNeeds
+	// holds the stem each of urpRoles needs in the answering card (urp.go).
+	complaints int
+	urpNeeds   []string
 }
 
 func newIndexMapping() *mapping.IndexMappingImpl {
@@ -238,7 +243,14 @@ func buildIndex(a *Analyzer, set *schede.Set, bank *questionBank) (*index, error
 	ix.typos = newTypoIndex(ix.df)
 	ix.offices = buildOffices(a, ix.cards)
 	ix.directories = buildDirectories(a, ix.cards)
-	ix.urp = buildURP(ix.cards)
+	ix.home = only(ix.directories)
+	if len(ix.directories) == 0 {
+		ix.home = only(buildURP(ix.cards))
+	}
+	ix.complaints = only(titled(ix, firstStem(a, "reclamo")))
+	for _, r := range urpRoles {
+		ix.urpNeeds = append(ix.urpNeeds, firstStem(a, r.needs))
+	}
 	ix.urpFree = map[string]bool{}
 	for _, st := range a.Stems(urpWords) {
 		ix.urpFree[st] = true

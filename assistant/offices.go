@@ -144,14 +144,10 @@ func (a *Assistant) officeAnswer(ix *index, folded string, terms []qterm, ranked
 		// "a che ora apre il comune", "orari degli uffici": the comune
 		// as a whole, which its own directory of offices answers, or,
 		// without one, the card of the URP.
-		home := ix.directories
-		if len(home) == 0 {
-			home = ix.urp
-		}
-		if len(home) != 1 || !comuneCue.MatchString(folded) {
+		if ix.home < 0 || !comuneCue.MatchString(folded) {
 			return Answer{}, false
 		}
-		ans := a.answer(ix, home[0], AspectContacts, terms, officeConfidence, false)
+		ans := a.answer(ix, ix.home, AspectContacts, terms, officeConfidence, false)
 		ans.Ranked = ranked
 		return ans, true
 	}
@@ -267,3 +263,11 @@ func contactsText(ci *cardInfo) string {
 // comuneCue names the comune's offices as a whole ("il comune", "gli
 // uffici"), on folded text: "comune" itself is no query term.
 var comuneCue = regexp.MustCompile(`\b(comune|municipio|uffici|ufficio)\b`)
+
+// only returns the one element of xs, or -1 when there are none or more.
+func only(xs []int) int {
+	if len(xs) != 1 {
+		return -1
+	}
+	return xs[0]
+}

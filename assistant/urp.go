@@ -40,22 +40,17 @@ pec posta certificata elettronica mandare inviare spedire scrivere documento rac
 // urpAnswer answers a question about one of the URP's roles, or reports
 // that it is not one.
 func (a *Assistant) urpAnswer(ix *index, folded string, terms []qterm, ranked []Ranked) (Answer, bool) {
-	home := ix.directories
-	if len(home) == 0 {
-		home = ix.urp
-	}
-	if len(home) != 1 {
+	if ix.home < 0 {
 		return Answer{}, false
 	}
 	text := strings.ReplaceAll(folded, "'", " ")
 	aspect, asked := AspectContacts, false
-	ci := ix.cards[home[0]]
-	for _, r := range urpRoles {
+	ci := ix.cards[ix.home]
+	for i, r := range urpRoles {
 		if !r.cue.MatchString(text) {
 			continue
 		}
-		need := a.analyzer.Stems(r.needs)
-		if len(need) == 0 || !ci.views[0][need[0]] && !ci.views[1][need[0]] {
+		if need := ix.urpNeeds[i]; need == "" || !ci.views[0][need] && !ci.views[1][need] {
 			return Answer{}, false
 		}
 		asked = true
@@ -71,13 +66,11 @@ func (a *Assistant) urpAnswer(ix *index, folded string, terms []qterm, ranked []
 			return Answer{}, false
 		}
 	}
-	card := home[0]
+	card := ix.home
 	// A comune with a card of its own for complaints ("Segnalazioni,
 	// reclami e suggerimenti") answers them there.
-	if aspect == AspectNone {
-		if own := titled(ix, a.analyzer.Stems("reclamo")[0]); len(own) == 1 {
-			card = own[0]
-		}
+	if aspect == AspectNone && ix.complaints >= 0 {
+		card = ix.complaints
 	}
 	ans := a.answer(ix, card, aspect, terms, officeConfidence, false)
 	ans.Ranked = ranked
@@ -86,6 +79,9 @@ func (a *Assistant) urpAnswer(ix *index, folded string, terms []qterm, ranked []
 
 // titled returns the cards whose title has the stem.
 func titled(ix *index, stem string) []int {
+	if stem == "" {
+		return nil
+	}
 	var out []int
 	for i, ci := range ix.cards {
 		if ci.title[stem] {
@@ -93,4 +89,13 @@ func titled(ix *index, stem string) []int {
 		}
 	}
 	return out
+}
+
+// firstStem is the stem of a word ("" for a stop word): a swapped-in
+// stemmer may stem differently, never into nothing for these words.
+func firstStem(a *Analyzer, w string) string {
+	if st := a.Stems(w); len(st) > 0 {
+		return st[0]
+	}
+	return ""
 }

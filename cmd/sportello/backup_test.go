@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 )
@@ -43,20 +41,7 @@ func TestBackupsWhileServingAndTheRestoreTheREADMEDescribes(t *testing.T) {
 
 	call := func(method, path, token, body string, out any) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if out != nil {
-			json.NewDecoder(resp.Body).Decode(out)
-		}
-		return resp.StatusCode
+		return apiCall(t, base, method, path, token, nil, body, out)
 	}
 	var c struct{ ID, Token string }
 	call("POST", "/api/v1/conversations", "", "", &c)

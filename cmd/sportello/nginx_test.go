@@ -98,23 +98,11 @@ http {
 
 	call := func(method, path, token, from, body string, out any) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
+		h := http.Header{}
 		if from != "" {
-			req.Header.Set("X-Forwarded-For", from)
+			h.Set("X-Forwarded-For", from)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if out != nil {
-			json.NewDecoder(resp.Body).Decode(out)
-		}
-		return resp.StatusCode
+		return apiCall(t, base, method, path, token, h, body, out)
 	}
 
 	t.Run("the metrics stay off the public address", func(t *testing.T) {
@@ -174,4 +162,27 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// apiCall makes a JSON request to the citizen API of a running server,
+// decodes the answer into out when it is not nil, and returns the status.
+func apiCall(t *testing.T, base, method, path, token string, header http.Header, body string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 )
 
 func TestWidgetOnTheComunePortalInChromium(t *testing.T) {
@@ -49,17 +48,10 @@ func TestWidgetOnTheComunePortalInChromium(t *testing.T) {
 				upgraded.Store(true)
 			}
 		})
-		if err := chromedp.Run(ctx, network.Enable(), chromedp.EmulateViewport(1280, 860), chromedp.Navigate(ps.URL+"/")); err != nil {
+		if err := chromedp.Run(ctx, network.Enable()); err != nil {
 			t.Fatal(err)
 		}
-		waitShadow(ctx, t, "launcher", `root.querySelector('.sp-launcher')`)
-		err := chromedp.Run(ctx,
-			inShadow(`root.querySelector('.sp-launcher').click()`, nil),
-			inShadow(`root.querySelector('.sp-input').focus()`, nil),
-			typeText("quanto costa la carta d'identita?"), chromedp.KeyEvent(kb.Enter))
-		if err != nil {
-			t.Fatal(err)
-		}
+		citizenAsks(ctx, t, ps.URL, "quanto costa la carta d'identita?")
 		waitShadow(ctx, t, "answer from the CIE card", `[...root.querySelectorAll('.sp-card-title')].some(e => /identit/i.test(e.textContent))`)
 		deadline := time.Now().Add(10 * time.Second)
 		for !upgraded.Load() && time.Now().Before(deadline) {
@@ -80,17 +72,7 @@ func TestWidgetOnTheComunePortalInChromium(t *testing.T) {
 		}))
 		t.Cleanup(other.Close)
 		ctx := browser(t)
-		if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(other.URL+"/")); err != nil {
-			t.Fatal(err)
-		}
-		waitShadow(ctx, t, "launcher", `root.querySelector('.sp-launcher')`)
-		err := chromedp.Run(ctx,
-			inShadow(`root.querySelector('.sp-launcher').click()`, nil),
-			inShadow(`root.querySelector('.sp-input').focus()`, nil),
-			typeText("quanto costa la carta d'identita?"), chromedp.KeyEvent(kb.Enter))
-		if err != nil {
-			t.Fatal(err)
-		}
+		citizenAsks(ctx, t, other.URL, "quanto costa la carta d'identita?")
 		waitShadow(ctx, t, "the notice that the site is not enabled", `[...root.querySelectorAll('.sp-pending .sp-meta')].some(e => /non è ancora attivo su questo sito/.test(e.textContent))`)
 		var kept bool
 		chromedp.Run(ctx, inShadow(`[...root.querySelectorAll('.sp-pending')].some(e => e.textContent.includes("quanto costa la carta d'identita?"))`, &kept))
