@@ -138,10 +138,10 @@ func findTx(tx *bolt.Tx, q string) (PersonalData, error) {
 }
 
 // Erase removes what Find finds for query, in one transaction: the chats
-// and the emails are deleted; each request keeps its number, service,
-// state and dates (the comune's record that it was made and answered)
-// and loses everything that tells who made it or what they wrote. by is
-// the admin who erased, for the log.
+// and the emails are deleted; each request keeps its number, service and
+// dates (the comune's record that it was made and answered), loses
+// everything that tells who made it or what they wrote, and is closed.
+// by is the admin who erased, for the log.
 func (p *Privacy) Erase(ctx context.Context, query, by string) (PersonalData, error) {
 	q, err := privacyQuery(query)
 	if err != nil {
@@ -167,6 +167,9 @@ func (p *Privacy) Erase(ctx context.Context, query, by string) (PersonalData, er
 			}
 			tk.Notes, tk.Transcript = nil, nil
 			tk.ErasedAt, tk.UpdatedAt = now, now
+			// Nobody is left to answer: an open request would stay
+			// overdue in the operators' list for ever.
+			tk.State = TicketClosed
 			if err := putTicket(tx, tk); err != nil {
 				return err
 			}

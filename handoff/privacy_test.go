@@ -115,6 +115,9 @@ func TestPrivacyFindsAndErasesOnePersonOnly(t *testing.T) {
 					t.Errorf("%s still holds %q: %s", number, personal, blob)
 				}
 			}
+			if got.State != TicketClosed {
+				t.Errorf("%s is %s after erasure, want closed: nobody is left to answer", number, got.State)
+			}
 			if got.ErasedAt.IsZero() || got.Service != first.Service || got.CreatedAt.IsZero() {
 				t.Errorf("%s: erased at %v, service %q, created %v: the record must stay", number, got.ErasedAt, got.Service, got.CreatedAt)
 			}
