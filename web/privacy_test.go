@@ -87,7 +87,7 @@ func TestPersonalDataPage(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "dati cancellati su sua richiesta") || strings.Contains(body, email) {
 		t.Errorf("the request after erasure: %d\n%s", code, body)
 	}
-	if code, body := page("/operatore/richieste"); code != 200 || !strings.Contains(body, "dati cancellati") || strings.Contains(body, "Bianchi") {
+	if code, body := page("/operatore/richieste?stato=tutte"); code != 200 || !strings.Contains(body, "dati cancellati") || strings.Contains(body, "Bianchi") {
 		t.Errorf("the list of requests after erasure: %d\n%s", code, body)
 	}
 	if resp := cs.call(t, "GET", "/api/v1/conversations/"+citizen.ID+"/messages", citizen.Token, nil, nil); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusUnauthorized {
