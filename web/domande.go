@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,8 +71,9 @@ func (s *Server) domandePage(c echo.Context) error {
 	})
 }
 
-// domandeAction ignores a group, or adds its questions to a scheda's
-// domande (which the index then learns within a second).
+// domandeAction ignores a group, or adds to a scheda's domande the
+// question as the editor rewrote it (without the form's field, the
+// group's questions as asked); the index learns it within a second.
 func (s *Server) domandeAction(c echo.Context) error {
 	ctx := c.Request().Context()
 	ids := parseIDs(c.FormValue("ids"))
@@ -93,13 +95,24 @@ func (s *Server) domandeAction(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		qs, err := s.questions.List(ctx)
-		if err != nil {
-			return err
-		}
-		for _, q := range qs {
-			if slices.Contains(ids, q.ID) && !slices.Contains(f.Questions, q.Text) {
-				f.Questions = append(f.Questions, q.Text)
+		if c.Request().Form.Has("domanda") {
+			// The editor's own wording: what the redazione's page asks for.
+			text := strings.Join(strings.Fields(c.FormValue("domanda")), " ")
+			if n := utf8.RuneCountInString(text); n < 3 || n > 200 {
+				return sportello.Errorf(sportello.EINVALID, "Scrivi la domanda da aggiungere, tra 3 e 200 caratteri.")
+			}
+			if !slices.Contains(f.Questions, text) {
+				f.Questions = append(f.Questions, text)
+			}
+		} else {
+			qs, err := s.questions.List(ctx)
+			if err != nil {
+				return err
+			}
+			for _, q := range qs {
+				if slices.Contains(ids, q.ID) && !slices.Contains(f.Questions, q.Text) {
+					f.Questions = append(f.Questions, q.Text)
+				}
 			}
 		}
 		if _, _, err := s.editor.Save(p, f, version); err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,6 +185,23 @@ func TestUnansweredQuestionsPage(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(dir, "servizi", "urp-orari-contatti.md"))
 		if !strings.Contains(string(b), "- orari della piscina") {
 			t.Errorf("file = %s", b)
+		}
+	})
+	t.Run("add the question as the editor rewrote it", func(t *testing.T) {
+		if !regexp.MustCompile(`name="domanda"[^>]*value="[^"]*piscina[^"]*"`).MatchString(page) {
+			t.Fatalf("the form does not offer the question to rewrite:\n%s", page)
+		}
+		code, _ := ed.form(t, "/redazione/domande", url.Values{"azione": {"aggiungi"}, "ids": {ids}, "scheda": {"servizi/urp-orari-contatti.md"},
+			"domanda": {"  Quanto costa   l'ingresso\nin piscina? "}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("aggiungi: %d", code)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "servizi", "urp-orari-contatti.md"))
+		if !strings.Contains(string(b), "- Quanto costa l'ingresso in piscina?\n") {
+			t.Errorf("file = %s", b)
+		}
+		if code, _ := ed.form(t, "/redazione/domande", url.Values{"azione": {"aggiungi"}, "ids": {ids}, "scheda": {"servizi/urp-orari-contatti.md"}, "domanda": {" "}}); code != http.StatusBadRequest {
+			t.Errorf("an empty question: %d, want 400", code)
 		}
 	})
 	t.Run("ignore", func(t *testing.T) {
