@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"log/slog"
@@ -184,4 +185,52 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// BackupSummary is what a copy holds, for a person about to restore it.
+type BackupSummary struct {
+	Conversations, Tickets, Accounts int
+	// Newest is when the newest conversation in it was last written.
+	Newest time.Time
+}
+
+// VerifyBackup opens a copy read-only (it is never changed), checks
+// every page of it, and counts what it holds. A copy that fails is not
+// one to restore.
+func VerifyBackup(path string) (BackupSummary, error) {
+	var sum BackupSummary
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return sum, fmt.Errorf("open backup %s: %w", path, err)
+	}
+	defer db.Close()
+	err = db.View(func(tx *bolt.Tx) error {
+		// Read every error, so that the checker's goroutine ends.
+		var damage error
+		for err := range tx.Check() {
+			if damage == nil {
+				damage = err
+			}
+		}
+		if damage != nil {
+			return fmt.Errorf("backup %s is damaged: %w", path, damage)
+		}
+		count := func(name []byte) int {
+			if b := tx.Bucket(name); b != nil {
+				return b.Stats().KeyN
+			}
+			return 0
+		}
+		if tx.Bucket(bucketConversations) == nil {
+			return fmt.Errorf("backup %s holds no Sportello data", path)
+		}
+		sum.Conversations, sum.Tickets, sum.Accounts = count(bucketConversations), count(bucketTickets), count(bucketUsers)
+		if b := tx.Bucket(bucketByUpdate); b == nil {
+			return fmt.Errorf("backup %s holds no Sportello data", path)
+		} else if k, _ := b.Cursor().Last(); len(k) >= 8 {
+			sum.Newest = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
+		}
+		return nil
+	})
+	return sum, err
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,6 +54,22 @@ func TestBackupsWhileServingAndTheRestoreTheREADMEDescribes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("backup-check tells a good copy from a damaged one", func(t *testing.T) {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"backup-check", path}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "copia valida: 1 conversazioni, 0 richieste scritte") {
+			t.Errorf("a good copy: exit %d, %q %q", code, out.String(), errb.String())
+		}
+		src, _ := os.ReadFile(path)
+		for name, data := range map[string][]byte{"half a copy": src[:len(src)/2], "not a copy": []byte("non sono un database")} {
+			bad := filepath.Join(t.TempDir(), "copia.db")
+			os.WriteFile(bad, data, 0o600)
+			out.Reset()
+			errb.Reset()
+			if code := run(context.Background(), []string{"backup-check", bad}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "non è utilizzabile") {
+				t.Errorf("%s: exit %d, %q %q", name, code, out.String(), errb.String())
+			}
+		}
+	})
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ Comandi:
                                          gestisce gli account del personale (password da stdin)
   eval [--schede DIR] [--domande FILE.tsv] [--no-bank] [--json]
                                          valuta l'assistente su un file di domande
+  backup-check FILE                      controlla una copia dei dati prima di ripristinarla
 `
 
 func main() {
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUsers(ctx, args[1:], stdin, stdout, stderr)
 	case "hours":
 		return runHours(args[1:], stdout, stderr, time.Now)
+	case "backup-check":
+		return runBackupCheck(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
