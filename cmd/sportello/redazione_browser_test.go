@@ -30,12 +30,7 @@ func TestRedazioneEndToEnd(t *testing.T) {
 	waitShadow(citizen, t, "no scheda: handed over", `[...root.querySelectorAll('.sp-assistant')].some(e => /persona dell'ufficio/.test(e.textContent))`)
 
 	editor := browser(t)
-	err := chromedp.Run(editor, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/operatore/login"),
-		chromedp.WaitVisible(`#nome`, chromedp.ByID), chromedp.SendKeys(`#nome`, "rita", chromedp.ByID),
-		chromedp.SendKeys(`#password`, "password-di-prova", chromedp.ByID), chromedp.Submit(`#password`, chromedp.ByID))
-	if err != nil {
-		t.Fatal(err)
-	}
+	staffSignIn(editor, t, base, "rita")
 	waitJS(editor, t, "the editors' list", `location.pathname === '/redazione' && document.querySelector('table.list')`)
 	checkAxe(editor, t, "redazione")
 
@@ -49,7 +44,7 @@ func TestRedazioneEndToEnd(t *testing.T) {
 	}
 	waitJS(editor, t, "a new draft with the question", `document.getElementById('domande') && document.getElementById('domande').value.includes("ingresso alla piscina")`)
 	body := "La piscina comunale di Valdoria, in via dello Sport 3, è aperta tutto l'anno.\n\n## Orari\n\nDal lunedì al sabato dalle 9 alle 21.\n\n## Quanto costa\n\nL'ingresso alla piscina costa 5 euro, 3 euro per i ragazzi fino a 14 anni; l'abbonamento a dieci ingressi costa 40 euro.\n"
-	err = chromedp.Run(editor, setField("titolo", "Piscina comunale"), setField("id", "piscina-comunale"), setField("categoria", "Sport e tempo libero"),
+	err := chromedp.Run(editor, setField("titolo", "Piscina comunale"), setField("id", "piscina-comunale"), setField("categoria", "Sport e tempo libero"),
 		setField("sinonimi", "piscina, nuoto, vasca"), chromedp.SetValue(`#stato`, "pubblicata", chromedp.ByID), setField("corpo", body))
 	if err != nil {
 		t.Fatal(err)
@@ -111,10 +106,8 @@ func TestStatisticsOfAYearInChromium(t *testing.T) {
 		}
 	})
 	ctx := browser(t)
-	err := chromedp.Run(ctx, chromedp.EmulateViewport(1366, 1000), chromedp.Navigate(base+"/operatore/login"),
-		chromedp.WaitVisible(`#nome`, chromedp.ByID), chromedp.SendKeys(`#nome`, "rita", chromedp.ByID),
-		chromedp.SendKeys(`#password`, "password-di-prova", chromedp.ByID), chromedp.Submit(`#password`, chromedp.ByID))
-	if err != nil {
+	staffSignIn(ctx, t, base, "rita")
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1366, 1000)); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(ctx, t, "signed in", `location.pathname === '/redazione'`)

@@ -134,14 +134,8 @@ func TestWrittenRequestEndToEnd(t *testing.T) {
 
 	t.Run("the citizen asks for her data to be erased: an admin does it", func(t *testing.T) {
 		admin := browser(t)
-		err := chromedp.Run(admin, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(base+"/operatore/login"),
-			chromedp.WaitVisible(`#nome`, chromedp.ByID), chromedp.SendKeys(`#nome`, "capo", chromedp.ByID),
-			chromedp.SendKeys(`#password`, "password-di-prova", chromedp.ByID), chromedp.Submit(`#password`, chromedp.ByID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitJS(admin, t, "signed in", `location.pathname !== '/operatore/login'`)
-		err = chromedp.Run(admin, chromedp.Navigate(base+"/operatore/privacy"), chromedp.WaitVisible(`#cerca`, chromedp.ByID),
+		staffSignIn(admin, t, base, "capo")
+		err := chromedp.Run(admin, chromedp.Navigate(base+"/operatore/privacy"), chromedp.WaitVisible(`#cerca`, chromedp.ByID),
 			chromedp.SendKeys(`#cerca`, "Maria.Bianchi@example.it", chromedp.ByID), chromedp.Submit(`#cerca`, chromedp.ByID))
 		if err != nil {
 			t.Fatal(err)
